@@ -1,0 +1,115 @@
+package dev.vessel.runtime.plan;
+
+import java.util.List;
+
+/**
+ * One operation of a launch plan. {@code vessel-init} executes these in order and decides
+ * nothing: every path, flag and value here was computed in Java. The wire encoding of each
+ * record is documented at the top of {@code src/main/c/vessel-init.c} and implemented by
+ * {@link LaunchPlan#encode()}.
+ *
+ * <p>Ops before {@link Clone} run in {@code vessel-init} itself (joining namespaces, the time
+ * namespace's offsets); ops after it run in the cloned child, the future container process.
+ *
+ * <p>Paths called "in root" are resolved by the helper beneath the rootfs directory with
+ * {@code openat2(RESOLVE_IN_ROOT)}, so a symlink in the rootfs can never lead outside it.
+ */
+public sealed interface Op {
+
+    /* ---- parent side, before the clone ---- */
+
+    /** setns(open(path), nstype): join an existing namespace. */
+    record SetNs(String path, int nsType) implements Op {}
+
+    /** unshare(flags) in the helper itself (used for CLONE_NEWTIME before writing offsets). */
+    record Unshare(long flags) implements Op {}
+
+    /**
+     * clone3 with these CLONE_NEW* flags. The helper reports the child's host pid to Java and
+     * the child waits until Java has written uid/gid maps and joined the cgroup.
+     */
+    record Clone(long flags) implements Op {}
+
+    /* ---- child side ---- */
+
+    /** setsid(); with {@code ctty} also TIOCSCTTY on fd 0. */
+    record SetSid(boolean ctty) implements Op {}
+
+    /** setresuid/setresgid(0) right after the clone, to become root of a new user namespace. */
+    record BecomeRoot() implements Op {}
+
+    record SetHostname(String name) implements Op {}
+
+    record SetDomainname(String name) implements Op {}
+
+    /**
+     * mount(2). {@code target} is resolved in {@code root} (a host path, or "" for an absolute
+     * target such as the rootfs itself); {@code source} is a host path or a pseudo-source
+     * ("proc", "tmpfs"). With {@code sourceInRoot} the source is also resolved in root
+     * (remounts, self binds).
+     */
+    record Mount(String source, boolean sourceInRoot, String root, String target, String fsType,
+                 long flags, String data) implements Op {}
+
+    /** mkdir -p of {@code path} in root, each created directory with {@code mode}. */
+    record MkdirAll(String root, String path, int mode) implements Op {}
+
+    /** create an empty regular file (a bind-mount target for a file) in root; parents too. */
+    record MkFile(String root, String path, int mode) implements Op {}
+
+    /** mknod in root, then chown. */
+    record Mknod(String root, String path, int mode, long dev, int uid, int gid) implements Op {}
+
+    /** symlink(target, linkpath in root); EEXIST is not an error. */
+    record Symlink(String root, String target, String linkPath) implements Op {}
+
+    /** pivot_root into {@code root}; with {@code moveFallback} MS_MOVE + chroot when pivot_root fails with EINVAL (initramfs). */
+    record PivotRoot(String root, boolean moveFallback) implements Op {}
+
+    /** chroot(root) + chdir("/") for --no-pivot. */
+    record Chroot(String root) implements Op {}
+
+    /** maskedPaths entry, after the pivot: /dev/null over a file, read-only tmpfs over a directory, absent paths skipped. */
+    record MaskPath(String path) implements Op {}
+
+    /** readonlyPaths entry, after the pivot: bind onto itself and remount read-only; absent paths skipped. */
+    record ReadonlyPath(String path) implements Op {}
+
+    /** open(path, O_WRONLY|O_TRUNC) and write content: sysctls, oom_score_adj. */
+    record WriteFile(String path, String content) implements Op {}
+
+    record SetRlimit(int resource, long soft, long hard) implements Op {}
+
+    record Chdir(String path) implements Op {}
+
+    record Umask(int mask) implements Op {}
+
+    /** drop every capability not in {@code bounding} from the bounding set; PR_SET_KEEPCAPS. */
+    record CapBounding(long bounding) implements Op {}
+
+    record SetGroups(List<Integer> gids) implements Op {}
+
+    record SetGid(int gid) implements Op {}
+
+    record SetUid(int uid) implements Op {}
+
+    /** capset of the remaining sets and the ambient raise, after the uid change. */
+    record Caps(long effective, long permitted, long inheritable, long ambient) implements Op {}
+
+    record NoNewPrivs() implements Op {}
+
+    /** install a classic BPF seccomp filter (little-endian sock_filter array), with SECCOMP_FILTER_FLAG_* flags. */
+    record Seccomp(byte[] bpf, int flags) implements Op {}
+
+    /** close every fd >= {@code from} except the helper's own channel (made close-on-exec). */
+    record CloseFds(int from) implements Op {}
+
+    /** look up {@code file} on {@code searchPath} (when it has no '/') and check it is executable; fails with ENOENT/EACCES. */
+    record CheckExec(String file, String searchPath) implements Op {}
+
+    /** report READY, then block opening {@code fifo} for writing until {@code start} reads it. */
+    record WaitStart(String fifo) implements Op {}
+
+    /** execve, looking {@code file} up on {@code searchPath} when it has no '/'. */
+    record Exec(String file, String searchPath, List<String> argv, List<String> env) implements Op {}
+}
