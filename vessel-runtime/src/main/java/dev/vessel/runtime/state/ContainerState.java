@@ -1,0 +1,43 @@
+package dev.vessel.runtime.state;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the runtime remembers of one container between invocations ({@code state.json} under
+ * the runtime root). A superset of the OCI state: the status is not stored but derived from the
+ * process ({@code pid} + {@code pidStartTime} guard against pid reuse), the freezer and the
+ * exec fifo, as runc does.
+ *
+ * @param pidStartTime field 22 of /proc/PID/stat when the container process was created
+ * @param cgroupPaths  the container's cgroup, as given to the cgroup manager
+ * @param created      RFC 3339 creation time
+ * @param stopped      true once the init process is known to be gone (set by delete/failed create)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ContainerState(
+        String ociVersion,
+        String id,
+        int pid,
+        long pidStartTime,
+        String bundle,
+        String rootfs,
+        String cgroupsPath,
+        String created,
+        Map<String, String> annotations,
+        List<String> namespacePaths,
+        boolean stopped) {
+
+    public ContainerState withPid(int newPid, long startTime) {
+        return new ContainerState(ociVersion, id, newPid, startTime, bundle, rootfs, cgroupsPath, created,
+                annotations, namespacePaths, stopped);
+    }
+
+    public ContainerState asStopped() {
+        return new ContainerState(ociVersion, id, pid, pidStartTime, bundle, rootfs, cgroupsPath, created,
+                annotations, namespacePaths, true);
+    }
+}
