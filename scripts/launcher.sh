@@ -1,0 +1,88 @@
+# Shared by bin/vessel and bin/vessel-runtime (sourced, not run).
+# Finds a JDK 25, builds what is missing, prepares the AOT cache, and execs the JVM.
+# Kept dependency-free (bash + coreutils): it runs before anything else exists.
+
+VESSEL_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DIST="$VESSEL_HOME/vessel-cli/target/dist"
+
+vessel_die() { echo "vessel: $*" >&2; exit 127; }
+
+# A JDK qualifies when its release file says JAVA_VERSION="25..." or newer.
+vessel_jdk_ok() {
+    local home="$1" v
+    [ -x "$home/bin/java" ] && [ -f "$home/release" ] || return 1
+    v="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release")"
+    [ -n "$v" ] && [ "$v" -ge 25 ]
+}
+
+vessel_find_jdk() {
+    local c
+    if [ -n "${JAVA_HOME:-}" ] && vessel_jdk_ok "$JAVA_HOME"; then echo "$JAVA_HOME"; return; fi
+    for c in /usr/lib/jvm/*; do
+        if vessel_jdk_ok "$c"; then echo "$c"; return; fi
+    done
+    if command -v java >/dev/null 2>&1; then
+        c="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
+        if vessel_jdk_ok "$c"; then echo "$c"; return; fi
+    fi
+    vessel_die "needs a JDK 25 or newer: set JAVA_HOME, or install one (Debian/Ubuntu: a Temurin 25 or openjdk-25-jdk package under /usr/lib/jvm)"
+}
+
+# OS packages Vessel uses at run time or build time. Installed when root on Debian/Ubuntu, named otherwise.
+VESSEL_PACKAGES="busybox-static gcc libc6-dev iproute2"
+vessel_ensure_packages() {
+    local missing="" p
+    for p in $VESSEL_PACKAGES; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+    done
+    [ -z "$missing" ] && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "vessel: installing OS packages:$missing" >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >&2 \
+          || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >&2; } \
+          || vessel_die "could not install:$missing"
+    else
+        vessel_die "please install these packages:$missing"
+    fi
+}
+
+# Rebuild when the dist is missing or any source or pom is newer than it.
+vessel_ensure_built() {
+    local stamp="$DIST/.built"
+    if [ -f "$stamp" ] && [ -z "$(find "$VESSEL_HOME" -maxdepth 6 \( -path '*/target' -o -path '*/.git' \) -prune -o \
+            \( -name '*.java' -o -name '*.c' -o -name 'pom.xml' \) -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+        return 0
+    fi
+    command -v dpkg-query >/dev/null 2>&1 && vessel_ensure_packages
+    echo "vessel: building (first use or sources changed)..." >&2
+    (cd "$VESSEL_HOME" && JAVA_HOME="$JDK" ./mvnw -B -q -DskipTests -pl vessel-cli -am package >&2) \
+        || vessel_die "build failed; run ./mvnw -DskipTests package in $VESSEL_HOME to see why"
+    vessel_finish_dist
+}
+
+# After a Maven build: put the helper beside the jars, drop stale AOT caches, stamp the dist.
+vessel_finish_dist() {
+    cp "$VESSEL_HOME/vessel-runtime/target/native/vessel-init" "$DIST/vessel-init"
+    rm -f "$DIST"/*.aot
+    touch "$DIST/.built"
+}
+
+# vessel_exec MAIN_CLASS NAME ARGS...: runs the JVM with the AOT cache for NAME, training it on first use.
+vessel_exec() {
+    local main="$1" name="$2"; shift 2
+    JDK="$(vessel_find_jdk)"
+    vessel_ensure_built
+    local cp="$DIST/lib/*"
+    local aot="$DIST/$name.aot"
+    local opts=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss1m
+                --enable-native-access=ALL-UNNAMED -Dvessel.home="$VESSEL_HOME" -Dvessel.init="$DIST/vessel-init")
+    if [ ! -f "$aot" ]; then
+        # One training run of the hidden "aot-train" verb records the classes every invocation loads.
+        "$JDK/bin/java" "${opts[@]}" -XX:AOTCacheOutput="$aot" -Xlog:aot=off -Xlog:cds=off \
+            -cp "$cp" "$main" aot-train >/dev/null 2>&1 || rm -f "$aot"
+    fi
+    if [ -f "$aot" ]; then
+        opts+=(-XX:AOTCache="$aot" -Xlog:aot=off -Xlog:cds=off)
+    fi
+    exec "$JDK/bin/java" "${opts[@]}" -cp "$cp" "$main" "$@"
+}
