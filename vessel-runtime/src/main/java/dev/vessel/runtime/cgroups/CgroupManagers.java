@@ -1,0 +1,41 @@
+package dev.vessel.runtime.cgroups;
+
+import dev.vessel.runtime.cgroups.v1.V1Manager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Picks the cgroup backend for this host. The only place that knows there is more than one. */
+public final class CgroupManagers {
+    private CgroupManagers() {}
+
+    /** {@link #create(String, String, Path)} on the real host. */
+    public static CgroupManager create(String cgroupsPath, String containerId) {
+        return create(cgroupsPath, containerId, Path.of("/"));
+    }
+
+    /**
+     * A manager for the container's cgroup; creates nothing yet (see {@link CgroupManager#apply}).
+     *
+     * @param cgroupsPath {@code linux.cgroupsPath}, may be null (see {@link CgroupPath})
+     * @param root the filesystem root holding {@code proc/self/mountinfo},
+     *     {@code proc/self/cgroup} and the cgroup mounts: "/" on a host, a fake tree in tests
+     */
+    public static CgroupManager create(String cgroupsPath, String containerId, Path root) {
+        CgroupPath path = CgroupPath.of(cgroupsPath, containerId);
+        CgroupLayout layout = CgroupLayout.parse(read(root, "proc/self/mountinfo"), read(root, "proc/self/cgroup"), root);
+        return switch (layout.mode()) {
+            case V1, HYBRID -> new V1Manager(layout, path, root);
+            case V2 -> throw new CgroupException("cgroup v2 (unified) hosts are not supported yet");
+        };
+    }
+
+    private static String read(Path root, String file) {
+        try {
+            return Files.readString(root.resolve(file));
+        } catch (IOException e) {
+            throw new CgroupException("cannot read /" + file + " to find the cgroup mounts: " + CgroupFiles.reason(e)
+                    + " (is /proc mounted?)", CgroupFiles.errno(e), e);
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package dev.vessel.runtime.cgroups;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vessel.runtime.spec.LinuxResources;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The v1 backend on the real kernel: needs root and a host whose controllers are on cgroup v1
+ * (v1 or hybrid, like the development machine). Each test makes its own cgroup under
+ * {@code /vessel-it/<random>} and removes it, and the processes it started, afterwards.
+ */
+@Tag("root")
+class CgroupV1IT {
+    private CgroupManager m;
+    private final List<Process> started = new ArrayList<>();
+
+    @BeforeEach
+    void requireRootAndV1() throws IOException {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to create cgroups");
+        CgroupLayout layout = CgroupLayout.parse(Files.readString(Path.of("/proc/self/mountinfo")),
+                Files.readString(Path.of("/proc/self/cgroup")), Path.of("/"));
+        Assumptions.assumeTrue(layout.mode() != CgroupLayout.Mode.V2, "host runs cgroup v2 only");
+        m = CgroupManagers.create("/vessel-it/" + UUID.randomUUID().toString().substring(0, 8), "it");
+    }
+
+    @AfterEach
+    void cleanUp() throws InterruptedException {
+        if (m == null) {
+            return;
+        }
+        try {
+            m.thaw(); // a frozen task cannot die
+        } catch (CgroupException e) {
+            // never applied
+        }
+        for (int pid : pidsOrNone()) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        for (Process p : started) {
+            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+        for (int i = 0; i < 50 && !pidsOrNone().isEmpty(); i++) {
+            Thread.sleep(20);
+        }
+        m.destroy();
+    }
+
+    private List<Integer> pidsOrNone() {
+        try {
+            return m.pids();
+        } catch (CgroupException e) {
+            return List.of();
+        }
+    }
+
+    /** Starts {@code sh -c script} held at a {@code read} until {@link #go}, so it runs inside the cgroup. */
+    private Process spawn(String script) throws IOException {
+        Process p = new ProcessBuilder("sh", "-c", "read go; " + script).redirectErrorStream(true).start();
+        started.add(p);
+        return p;
+    }
+
+    private static void go(Process p) throws IOException {
+        p.getOutputStream().write('\n');
+        p.getOutputStream().flush();
+    }
+
+    private static String output(Process p) throws Exception {
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "child did not finish");
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    private static String file(Path dir, String name) throws IOException {
+        return Files.readString(dir.resolve(name)).trim();
+    }
+
+    @Test
+    void applyPutsTheProcessInEveryHierarchyAndDestroyRemovesThemAll() throws Exception {
+        Process p = spawn("sleep 60");
+        m.apply((int) p.pid());
+        String self = Files.readString(Path.of("/proc/" + p.pid() + "/cgroup"));
+        for (Map.Entry<String, Path> e : m.paths().entrySet()) {
+            assertTrue(Files.isDirectory(e.getValue()), e.getKey());
+            assertTrue(file(e.getValue(), "cgroup.procs").contains(Long.toString(p.pid())), e.getKey());
+        }
+        assertTrue(self.contains("memory:" + m.path()), self);
+        assertTrue(self.contains("0::" + m.path()), "hybrid: the unified tree is joined too: " + self);
+        assertEquals(List.of((int) p.pid()), m.pids());
+
+        p.destroyForcibly().waitFor();
+        m.destroy();
+        for (Map.Entry<String, Path> e : m.paths().entrySet()) {
+            assertFalse(Files.exists(e.getValue()), e.getKey());
+            assertFalse(Files.exists(e.getValue().getParent()), "the /vessel-it parent made by apply: " + e.getKey());
+        }
+    }
+
+    @Test
+    void memoryLimitsReadBackAndRaiseAndLowerWithSwapInTheKernelsOrder() throws Exception {
+        Process p = spawn("sleep 60");
+        m.apply((int) p.pid());
+        Path mem = m.paths().get("memory");
+        m.set(memory(64L << 20, 128L << 20));
+        assertEquals(Long.toString(64L << 20), file(mem, "memory.limit_in_bytes"));
+        assertEquals(Long.toString(128L << 20), file(mem, "memory.memsw.limit_in_bytes"));
+        m.set(memory(256L << 20, 512L << 20)); // raising: memsw must go first
+        assertEquals(Long.toString(256L << 20), file(mem, "memory.limit_in_bytes"));
+        assertEquals(Long.toString(512L << 20), file(mem, "memory.memsw.limit_in_bytes"));
+        m.set(memory(32L << 20, 48L << 20)); // lowering: the limit must go first
+        assertEquals(Long.toString(32L << 20), file(mem, "memory.limit_in_bytes"));
+        assertEquals(Long.toString(48L << 20), file(mem, "memory.memsw.limit_in_bytes"));
+        CgroupException e = assertThrows(CgroupException.class, () -> m.set(memory(64L << 20, 48L << 20)));
+        assertTrue(e.getMessage().startsWith("cgroup v1 memory: writing 67108864 to memory.limit_in_bytes: Invalid argument (EINVAL)"),
+                e.getMessage());
+    }
+
+    @Test
+    void aLimitBelowUsageIsRefusedWithTheUsage() throws Exception {
+        Process p = spawn("x=$(head -c 20000000 /dev/zero | tr '\\0' a); echo ready; sleep 60");
+        m.apply((int) p.pid());
+        go(p);
+        assertEquals("ready", new String(p.getInputStream().readNBytes(5), StandardCharsets.UTF_8));
+        CgroupException e = assertThrows(CgroupException.class, () -> m.set(memory(4L << 20, null)));
+        assertTrue(e.getMessage().startsWith("cgroup v1 memory: writing 4194304 to memory.limit_in_bytes: "
+                + "Device or resource busy (EBUSY) (the container uses more than that: "), e.getMessage());
+        assertEquals("EBUSY", e.errno());
+    }
+
+    @Test
+    void oomKillsAreCounted() throws Exception {
+        Process p = spawn("x=$(head -c 100000000 /dev/zero | tr '\\0' a); echo survived");
+        m.apply((int) p.pid());
+        m.set(memory(16L << 20, null));
+        assertEquals(0, m.oomKillCount());
+        go(p);
+        String out = output(p);
+        assertFalse(out.contains("survived"), out);
+        assertTrue(m.oomKillCount() >= 1, "oom kills: " + m.oomKillCount());
+        assertTrue(m.stats().memory().oomKill() >= 1);
+    }
+
+    @Test
+    void pidsLimitStopsForking() throws Exception {
+        Process p = spawn("for i in $(seq 50); do sleep 5 & done; echo spawned; wait");
+        m.apply((int) p.pid());
+        m.set(new LinuxResources(null, null, null, new LinuxResources.Pids(5L), null, null, null, null, null));
+        assertEquals("5", file(m.paths().get("pids"), "pids.max"));
+        go(p);
+        Thread.sleep(1000);
+        List<Integer> pids = m.pids();
+        assertTrue(pids.size() <= 5 && pids.size() >= 2, "pids in the cgroup: " + pids);
+        assertTrue(Long.parseLong(file(m.paths().get("pids"), "pids.events").replace("max ", "")) > 0,
+                "the kernel counted refused forks");
+        CgroupStats.Pids stats = m.stats().pids();
+        assertEquals(5, stats.limit());
+        assertEquals(pids.size(), stats.current());
+    }
+
+    @Test
+    void cpuQuotaThrottlesABusyLoop() throws Exception {
+        Process p = spawn("while :; do :; done");
+        m.apply((int) p.pid());
+        m.set(new LinuxResources(null, null, new LinuxResources.Cpu(null, 10_000L, null, 100_000L, null, null, null,
+                null, null), null, null, null, null, null, null));
+        go(p);
+        Thread.sleep(1500);
+        CgroupStats.Cpu cpu = m.stats().cpu();
+        assertTrue(cpu.throttling().throttledPeriods() > 0, "throttled periods: " + cpu.throttling());
+        assertTrue(cpu.throttling().periods() >= cpu.throttling().throttledPeriods());
+        // 10% of one CPU for ~1.5 s is ~150 ms; allow generous slack but far below a free run.
+        assertTrue(cpu.usage().total() > 0 && cpu.usage().total() < 600_000_000L, "cpu ns: " + cpu.usage().total());
+    }
+
+    @Test
+    void freezeStopsTheTasksAndThawResumesThem() throws Exception {
+        Process p = spawn("while :; do :; done");
+        m.apply((int) p.pid());
+        go(p);
+        Thread.sleep(200);
+        assertEquals(FreezerState.THAWED, m.state());
+        m.freeze();
+        assertEquals(FreezerState.FROZEN, m.state());
+        long before = cpuTicks(p.pid());
+        Thread.sleep(500);
+        assertEquals(before, cpuTicks(p.pid()), "a frozen task makes no progress");
+        String status = Files.readString(Path.of("/proc/" + p.pid() + "/status"));
+        assertFalse(status.contains("State:\tR"), status.lines().filter(l -> l.startsWith("State")).findFirst().orElse(""));
+        m.thaw();
+        assertEquals(FreezerState.THAWED, m.state());
+        Thread.sleep(300);
+        assertTrue(cpuTicks(p.pid()) > before, "thawed task runs again");
+    }
+
+    /** utime + stime of /proc/PID/stat, in clock ticks. */
+    private static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    @Test
+    void devicesAllowTheDefaultsAndDenyTheRest() throws Exception {
+        Process p = spawn("head -c 1 /dev/zero >/dev/null && echo zero-ok; "
+                + "head -c 1 /dev/kmsg >/dev/null 2>&1 && echo kmsg-ok || echo kmsg-denied");
+        m.apply((int) p.pid());
+        m.set(new LinuxResources(List.of(new LinuxResources.DeviceRule(false, null, null, null, "rwm")),
+                null, null, null, null, null, null, null, null));
+        assertTrue(file(m.paths().get("devices"), "devices.list").contains("c 1:5 rwm"));
+        go(p);
+        String out = output(p);
+        assertTrue(out.contains("zero-ok") && out.contains("kmsg-denied"), out);
+    }
+
+    @Test
+    void statsAreSane() throws Exception {
+        Process p = spawn("head -c 5000000 /dev/urandom | md5sum >/dev/null; echo done; sleep 60");
+        m.apply((int) p.pid());
+        m.set(memory(128L << 20, null));
+        go(p);
+        assertEquals("done", new String(p.getInputStream().readNBytes(4), StandardCharsets.UTF_8));
+        CgroupStats s = m.stats();
+        assertTrue(s.cpu().usage().total() > 1_000_000, "cpu ns " + s.cpu().usage().total());
+        assertEquals(Runtime.getRuntime().availableProcessors(), s.cpu().usage().percpu().size());
+        assertTrue(s.cpu().usage().user() + s.cpu().usage().kernel() > 0);
+        assertTrue(s.memory().usage().usage() > 0);
+        assertTrue(s.memory().usage().max() >= s.memory().usage().usage());
+        assertEquals(128L << 20, s.memory().usage().limit());
+        assertTrue(s.memory().raw().containsKey("rss"), s.memory().raw().keySet().toString());
+        assertTrue(s.pids().current() >= 1);
+        assertTrue(s.blkio() != null);
+    }
+
+    private static LinuxResources memory(Long limit, Long swap) {
+        return new LinuxResources(null, new LinuxResources.Memory(limit, null, swap, null, null, null, null, null, null),
+                null, null, null, null, null, null, null);
+    }
+}
