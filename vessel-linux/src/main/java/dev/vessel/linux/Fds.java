@@ -94,6 +94,22 @@ public final class Fds {
         }
     }
 
+    /** Sends all of {@code data} on a socket with MSG_NOSIGNAL: a closed peer is EPIPE, not a SIGPIPE. */
+    public static void sendFully(int socket, byte[] data) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocateFrom(JAVA_BYTE, data);
+            long done = 0;
+            while (done < data.length) {
+                long n = LibC.send(socket, seg.asSlice(done), data.length - done, UnixSockets.MSG_NOSIGNAL);
+                if (n == -Errno.EINTR.number()) {
+                    continue; // interrupted before anything was sent
+                }
+                LinuxException.check(n, "send(" + socket + ", " + (data.length - done) + " bytes)");
+                done += n;
+            }
+        }
+    }
+
     /**
      * Waits until {@code fd} has one of {@code events}; returns the revents (POLLHUP/POLLERR
      * included), or 0 on timeout. A negative timeout waits forever.

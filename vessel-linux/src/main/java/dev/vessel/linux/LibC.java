@@ -50,6 +50,7 @@ public final class LibC {
     private static final MethodHandle MOUNT = link("mount",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle UMOUNT2 = link("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SEND = link("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SENDMSG = link("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle RECVMSG = link("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle IOCTL_PTR = linkVariadic("ioctl", 2,
@@ -240,6 +241,16 @@ public final class LibC {
         MemorySegment st = state();
         try (Arena arena = Arena.ofConfined()) {
             int r = (int) UMOUNT2.invokeExact(st, arena.allocateFrom(target), flags);
+            return r < 0 ? -errno(st) : r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long send(int fd, MemorySegment buf, long count, int flags) {
+        MemorySegment st = state();
+        try {
+            long r = (long) SEND.invokeExact(st, fd, buf, count, flags);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);

@@ -1,0 +1,269 @@
+package dev.vessel.runtime.plan;
+
+import dev.vessel.linux.Errno;
+import dev.vessel.linux.Fds;
+import dev.vessel.linux.LinuxException;
+import dev.vessel.linux.Processes;
+import dev.vessel.linux.Signals;
+import dev.vessel.linux.Spawn;
+import dev.vessel.linux.WaitStatus;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One run of {@code vessel-init} carrying out a {@link LaunchPlan}; the Java half of the protocol
+ * documented at the top of {@code vessel-init.c}:
+ *
+ * <pre>
+ *   try (InitSession s = InitSession.start(plan, Stdio.INHERIT, List.of())) {
+ *       int pid = s.awaitPid();      // the container process exists, waiting
+ *       ... write uid_map/gid_map, join the cgroup ...
+ *       s.proceed();                 // GO: it runs the rest of the plan
+ *       s.awaitReady();              // READY (stopped at the fifo) or EXECED
+ *       s.awaitExit();               // MONITOR mode only
+ *   }
+ * </pre>
+ *
+ * A failed op becomes a {@link LaunchException} naming the op and its spec field. The helper is
+ * always reaped; {@link #close()} before the launch completed kills the container process and
+ * the helper, so a failure leaves no process behind.
+ */
+public final class InitSession implements AutoCloseable {
+
+    /** The descriptors that become the helper's (and so the container's) stdin, stdout, stderr. */
+    public record Stdio(int in, int out, int err) {
+        public static final Stdio INHERIT = new Stdio(0, 1, 2);
+    }
+
+    /** How far {@link #awaitReady()} got. */
+    public enum Started {
+        /** Stopped at WaitStart until the fifo is read. */
+        READY,
+        /** The container's program was exec'd. */
+        EXECED
+    }
+
+    private final LaunchPlan plan;
+    private final int helperPid;
+    private int channel;
+    private int containerPid = -1;
+    private int pidfd = -1;
+    private WaitStatus helperStatus;
+    private boolean launched;
+    private boolean exited;
+
+    private InitSession(LaunchPlan plan, int helperPid, int channel) {
+        this.plan = plan;
+        this.helperPid = helperPid;
+        this.channel = channel;
+    }
+
+    /** Starts the helper found at the path in the system property {@code vessel.init}. */
+    public static InitSession start(LaunchPlan plan, Stdio stdio, List<Integer> preservedFds) {
+        String path = System.getProperty("vessel.init");
+        if (path == null || path.isBlank()) {
+            throw new IllegalStateException("system property vessel.init is not set: set it to the path of "
+                    + "the vessel-init binary (built into vessel-runtime/target/native/vessel-init)");
+        }
+        return start(Path.of(path), plan, stdio, preservedFds);
+    }
+
+    /**
+     * Starts {@code helper} with stdio, the channel as fd 3 and {@code preservedFds} (which the
+     * container process gets as 3, 4, ...), and sends it the plan.
+     */
+    public static InitSession start(Path helper, LaunchPlan plan, Stdio stdio, List<Integer> preservedFds) {
+        if (!Files.isExecutable(helper)) {
+            throw new IllegalStateException("vessel-init " + helper + " does not exist or is not executable: "
+                    + "build vessel-runtime (mvn compile) or point vessel.init at the binary");
+        }
+        byte[] encoded = plan.encode();
+        Fds.Pair pair = Fds.socketPair(Fds.SOCK_STREAM);
+        int pid;
+        try {
+            Spawn spawn = new Spawn(helper.toString()).arg0("vessel-init")
+                    .args(List.of(Integer.toString(preservedFds.size())))
+                    .fd(stdio.in(), 0).fd(stdio.out(), 1).fd(stdio.err(), 2).fd(pair.second(), 3);
+            for (int i = 0; i < preservedFds.size(); i++) {
+                spawn.fd(preservedFds.get(i), 4 + i);
+            }
+            pid = spawn.start();
+        } catch (RuntimeException e) {
+            Fds.close(pair.first());
+            throw e;
+        } finally {
+            Fds.close(pair.second());
+        }
+        InitSession session = new InitSession(plan, pid, pair.first());
+        try {
+            Fds.sendFully(pair.first(), encoded);
+        } catch (LinuxException e) {
+            // EPIPE: the helper died or refused the plan already; it may have said why.
+            if (!e.is(Errno.EPIPE) && !e.is(Errno.ECONNRESET)) {
+                session.close();
+                throw e;
+            }
+        }
+        return session;
+    }
+
+    public int helperPid() {
+        return helperPid;
+    }
+
+    /** The container process's pid in our pid namespace; -1 before {@link #awaitPid()}. */
+    public int containerPid() {
+        return containerPid;
+    }
+
+    public LaunchPlan plan() {
+        return plan;
+    }
+
+    /** Waits for the clone: returns the container process's pid. It waits for {@link #proceed()}. */
+    public int awaitPid() {
+        int[] frame = expect("PID", PlanEncoder.MSG_PID);
+        containerPid = frame[1];
+        // A pidfd keeps naming this process for close(), whoever reaps it in between.
+        pidfd = Processes.pidfdOpen(containerPid);
+        return containerPid;
+    }
+
+    /** GO: uid/gid maps and cgroup are in place, the container process runs the rest of the plan. */
+    public void proceed() {
+        Fds.sendFully(channel, PlanEncoder.frame(PlanEncoder.MSG_GO));
+    }
+
+    /**
+     * Waits for READY (the plan stopped at WaitStart) or EXECED. In DETACH mode the helper exits
+     * after this and is reaped here; in MONITOR mode a plan with WaitStart reports READY first and
+     * a second call returns EXECED.
+     */
+    public Started awaitReady() {
+        int[] frame = expect("READY or EXECED", PlanEncoder.MSG_READY, PlanEncoder.MSG_EXECED);
+        launched = true;
+        if (plan.mode() == LaunchPlan.Mode.DETACH) {
+            reapHelper();
+        }
+        return frame[0] == PlanEncoder.MSG_READY ? Started.READY : Started.EXECED;
+    }
+
+    /** MONITOR mode: waits for the container process to exit and returns its wait status. */
+    public WaitStatus awaitExit() {
+        if (plan.mode() != LaunchPlan.Mode.MONITOR) {
+            throw new IllegalStateException("awaitExit needs a MONITOR plan; in DETACH mode the helper does not wait");
+        }
+        int[] frame;
+        do {
+            frame = expect("EXIT", PlanEncoder.MSG_READY, PlanEncoder.MSG_EXECED, PlanEncoder.MSG_EXIT);
+        } while (frame[0] != PlanEncoder.MSG_EXIT);
+        launched = true;
+        exited = true;
+        reapHelper();
+        return new WaitStatus(frame[1]);
+    }
+
+    /** The helper's own exit status once it was reaped, else null. */
+    public WaitStatus helperStatus() {
+        return helperStatus;
+    }
+
+    /**
+     * Releases the session. If the launch did not complete (no READY/EXECED, or MONITOR mode
+     * without the exit seen), the container process and the helper are killed first. The helper
+     * is always reaped.
+     */
+    @Override
+    public void close() {
+        boolean complete = launched && (plan.mode() == LaunchPlan.Mode.DETACH || exited);
+        try {
+            if (!complete && pidfd >= 0) {
+                ignoreEsrch(() -> Processes.pidfdSendSignal(pidfd, Signals.SIGKILL));
+            }
+            if (helperStatus == null) {
+                ignoreEsrch(() -> Processes.kill(helperPid, Signals.SIGKILL));
+                reapHelper();
+            }
+        } finally {
+            if (pidfd >= 0) {
+                Fds.close(pidfd);
+                pidfd = -1;
+            }
+            if (channel >= 0) {
+                Fds.close(channel);
+                channel = -1;
+            }
+        }
+    }
+
+    private static void ignoreEsrch(Runnable kill) {
+        try {
+            kill.run();
+        } catch (LinuxException e) {
+            if (!e.is(Errno.ESRCH)) { // ESRCH: it has exited already, which is what we wanted
+                throw e;
+            }
+        }
+    }
+
+    private void reapHelper() {
+        if (helperStatus == null) {
+            helperStatus = Processes.waitFor(helperPid);
+        }
+    }
+
+    /** Reads the next frame; it must be one of {@code types}, else ERROR/EOF become exceptions. */
+    private int[] expect(String what, int... types) {
+        if (channel < 0) {
+            throw new IllegalStateException("the session is closed");
+        }
+        byte[] header = new byte[8];
+        if (!Fds.readFully(channel, header, 0, 8)) {
+            reapHelper();
+            throw new LaunchException("vessel-init " + helperStatus + " before sending " + what, 0);
+        }
+        ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
+        int type = h.getInt();
+        int length = h.getInt();
+        if (length < 0 || length > 64) {
+            throw new LaunchException("vessel-init sent a frame of type 0x" + Integer.toHexString(type)
+                    + " with length " + length + ", expected " + what, Errno.EPROTO.number());
+        }
+        byte[] payload = new byte[length];
+        if (!Fds.readFully(channel, payload, 0, length)) {
+            reapHelper();
+            throw new LaunchException("vessel-init " + helperStatus + " in the middle of a message", 0);
+        }
+        ByteBuffer p = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
+        if (type == PlanEncoder.MSG_ERROR && length == 8) {
+            throw failure(p.getInt(), p.getInt());
+        }
+        for (int t : types) {
+            if (t == type) {
+                List<Integer> values = new ArrayList<>();
+                values.add(type);
+                while (p.remaining() >= 4) {
+                    values.add(p.getInt());
+                }
+                return values.stream().mapToInt(Integer::intValue).toArray();
+            }
+        }
+        throw new LaunchException("vessel-init sent message type 0x" + Integer.toHexString(type)
+                + ", expected " + what, Errno.EPROTO.number());
+    }
+
+    private LaunchException failure(int index, int errno) {
+        reapHelper(); // it exits right after ERROR
+        if (index >= 0 && index < plan.steps().size()) {
+            return new LaunchException(index, plan.steps().get(index), errno);
+        }
+        if (index == plan.steps().size()) {
+            return new LaunchException("launch plan: it ends without Exec (or has no Clone)", errno);
+        }
+        return new LaunchException("launch plan: vessel-init rejected the plan or its protocol", errno);
+    }
+}
