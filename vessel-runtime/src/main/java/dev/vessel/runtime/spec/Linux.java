@@ -1,5 +1,6 @@
 package dev.vessel.runtime.spec;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
@@ -31,6 +32,8 @@ public record Linux(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Namespace(String type, String path) {
+        // Not a JSON creator: "pid" in place of {"type": "pid"} is a type error, not a shorthand.
+        @JsonCreator(mode = JsonCreator.Mode.DISABLED)
         public Namespace(String type) {
             this(type, null);
         }

@@ -56,7 +56,7 @@ class SpecParserTest {
         ProcessSpec p = spec.process();
         assertEquals(1000, p.user().uid());
         assertEquals(18L, p.user().umask());
-        assertEquals(List.of(5L, 10L, 4294967294L), p.user().additionalGids());
+        assertEquals(List.of(5L, 10L, 65534L), p.user().additionalGids());
         assertEquals(List.of("/usr/bin/nginx", "-g", "daemon off;"), p.args());
         assertEquals(-1L, p.rlimits().get(1).hard(), "RLIM_INFINITY is all ones");
         assertEquals("IOPRIO_CLASS_BE", p.ioPriority().ioClass());
