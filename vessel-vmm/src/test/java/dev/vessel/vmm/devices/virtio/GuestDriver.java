@@ -11,38 +11,38 @@ import java.lang.foreign.MemorySegment;
  * lays queues out in guest RAM and posts descriptor chains, as Linux's virtio_mmio and
  * virtio_ring do. Addresses are guest physical.
  */
-final class GuestDriver {
+public final class GuestDriver {
 
-    static final long RAM_BASE = 0x8000_0000L;
+    public static final long RAM_BASE = 0x8000_0000L;
 
-    final GuestMemory memory;
-    final VirtioMmio mmio;
-    final MemorySegment ram;
+    public final GuestMemory memory;
+    public final VirtioMmio mmio;
+    public final MemorySegment ram;
     /** Where the next test buffer is carved from (after the queue areas). */
-    long heap = RAM_BASE + 0x10_0000;
-    final long[] desc = new long[8];
-    final long[] avail = new long[8];
-    final long[] used = new long[8];
-    final int[] size = new int[8];
-    final int[] nextDesc = new int[8];
-    final int[] availIdx = new int[8];
-    final int[] usedSeen = new int[8];
+    public long heap = RAM_BASE + 0x10_0000;
+    public final long[] desc = new long[8];
+    public final long[] avail = new long[8];
+    public final long[] used = new long[8];
+    public final int[] size = new int[8];
+    public final int[] nextDesc = new int[8];
+    public final int[] availIdx = new int[8];
+    public final int[] usedSeen = new int[8];
 
-    GuestDriver(GuestMemory memory, VirtioMmio mmio) {
+    public GuestDriver(GuestMemory memory, VirtioMmio mmio) {
         this.memory = memory;
         this.mmio = mmio;
         this.ram = memory.segment();
     }
 
-    int reg(int offset) {
+    public int reg(int offset) {
         return (int) mmio.read(offset, 4);
     }
 
-    void reg(int offset, int value) {
+    public void reg(int offset, int value) {
         mmio.write(offset, 4, Integer.toUnsignedLong(value));
     }
 
-    long deviceFeatures() {
+    public long deviceFeatures() {
         reg(VirtioMmio.DEVICE_FEATURES_SEL, 0);
         long lo = Integer.toUnsignedLong(reg(VirtioMmio.DEVICE_FEATURES));
         reg(VirtioMmio.DEVICE_FEATURES_SEL, 1);
@@ -50,7 +50,7 @@ final class GuestDriver {
     }
 
     /** Resets and negotiates {@code features}; returns whether the device accepted them. */
-    boolean negotiate(long features) {
+    public boolean negotiate(long features) {
         reg(VirtioMmio.STATUS, 0);
         reg(VirtioMmio.STATUS, VirtioMmio.STATUS_ACKNOWLEDGE);
         reg(VirtioMmio.STATUS, VirtioMmio.STATUS_ACKNOWLEDGE | VirtioMmio.STATUS_DRIVER);
@@ -63,12 +63,12 @@ final class GuestDriver {
     }
 
     /** Lays queue {@code q} out in its own 64 KiB slot and makes it ready. */
-    void setupQueue(int q, int n) {
+    public void setupQueue(int q, int n) {
         long base = RAM_BASE + 0x1_0000L * (q + 1);
         setupQueue(q, n, base, base + 16L * n, base + 0x8000);
     }
 
-    void setupQueue(int q, int n, long d, long a, long u) {
+    public void setupQueue(int q, int n, long d, long a, long u) {
         desc[q] = d;
         avail[q] = a;
         used[q] = u;
@@ -87,12 +87,12 @@ final class GuestDriver {
         reg(VirtioMmio.QUEUE_READY, 1);
     }
 
-    void driverOk() {
+    public void driverOk() {
         reg(VirtioMmio.STATUS, reg(VirtioMmio.STATUS) | VirtioMmio.STATUS_DRIVER_OK);
     }
 
     /** Full bring-up: VERSION_1 (+ extra features), all queues of size n, DRIVER_OK. */
-    void start(long extraFeatures, int n, int queues) {
+    public void start(long extraFeatures, int n, int queues) {
         assertEquals(true, negotiate(VirtioFeatures.VERSION_1 | extraFeatures), "features accepted");
         for (int q = 0; q < queues; q++) {
             setupQueue(q, n);
@@ -100,25 +100,25 @@ final class GuestDriver {
         driverOk();
     }
 
-    long alloc(long len) {
+    public long alloc(long len) {
         long a = heap;
         heap += (len + 15) & ~15L;
         return a;
     }
 
-    long put(byte[] data) {
+    public long put(byte[] data) {
         long a = alloc(data.length);
         MemorySegment.copy(data, 0, ram, JAVA_BYTE, a - RAM_BASE, data.length);
         return a;
     }
 
-    byte[] get(long gpa, int len) {
+    public byte[] get(long gpa, int len) {
         byte[] out = new byte[len];
         MemorySegment.copy(ram, JAVA_BYTE, gpa - RAM_BASE, out, 0, len);
         return out;
     }
 
-    void writeDesc(long table, int i, long addr, int len, int flags, int next) {
+    public void writeDesc(long table, int i, long addr, int len, int flags, int next) {
         long d = table + 16L * i - RAM_BASE;
         ram.set(GuestMemory.LONG, d, addr);
         ram.set(GuestMemory.INT, d + 8, len);
@@ -130,7 +130,7 @@ final class GuestDriver {
      * Posts a chain of buffers {addr, len, writable} on queue q and publishes it in the avail
      * ring (without notifying). Returns the head index.
      */
-    int post(int q, long[][] buffers) {
+    public int post(int q, long[][] buffers) {
         int head = nextDesc[q] % size[q];
         for (int i = 0; i < buffers.length; i++) {
             int idx = (head + i) % size[q];
@@ -143,22 +143,22 @@ final class GuestDriver {
         return head;
     }
 
-    void publish(int q, int head) {
+    public void publish(int q, int head) {
         ram.set(GuestMemory.SHORT, avail[q] + 4 + 2L * (availIdx[q] % size[q]) - RAM_BASE, (short) head);
         availIdx[q] = (availIdx[q] + 1) & 0xFFFF;
         ram.set(GuestMemory.SHORT, avail[q] + 2 - RAM_BASE, (short) availIdx[q]);
     }
 
-    void notify(int q) {
+    public void notify(int q) {
         reg(VirtioMmio.QUEUE_NOTIFY, q);
     }
 
-    int usedIdx(int q) {
+    public int usedIdx(int q) {
         return Short.toUnsignedInt(ram.get(GuestMemory.SHORT, used[q] + 2 - RAM_BASE));
     }
 
     /** The next used element {id, len}, or null when the device has not returned one. */
-    long[] takeUsed(int q) {
+    public long[] takeUsed(int q) {
         if (usedSeen[q] == usedIdx(q)) {
             return null;
         }
@@ -167,7 +167,7 @@ final class GuestDriver {
         return new long[] {ram.get(GuestMemory.INT, e), Integer.toUnsignedLong(ram.get(GuestMemory.INT, e + 4))};
     }
 
-    boolean needsReset() {
+    public boolean needsReset() {
         return (reg(VirtioMmio.STATUS) & VirtioMmio.STATUS_NEEDS_RESET) != 0;
     }
 }
