@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.vessel.runtime.plan.Launches.CLONE_NEWPID;
+import static dev.vessel.runtime.plan.Launches.container;
+import static dev.vessel.runtime.plan.Launches.readAll;
+import static dev.vessel.runtime.plan.Launches.run;
+import static dev.vessel.runtime.plan.Launches.sh;
+import static dev.vessel.runtime.plan.Launches.startWithStdout;
 
 import dev.vessel.linux.Errno;
 import dev.vessel.linux.Fds;
@@ -11,9 +17,7 @@ import dev.vessel.linux.Mounts;
 import dev.vessel.linux.Processes;
 import dev.vessel.linux.Signals;
 import dev.vessel.linux.WaitStatus;
-import java.io.ByteArrayOutputStream;
 import java.io.FileInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,10 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class InitSessionIT {
 
-    static final long CLONE_NEWNS = 0x20000, CLONE_NEWUTS = 0x04000000, CLONE_NEWIPC = 0x08000000,
-            CLONE_NEWPID = 0x20000000, CLONE_NEWNET = 0x40000000;
-    static final long ISOLATED = CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET;
-
     @TempDir
     Path dir;
     Path rootfs;
@@ -43,63 +43,13 @@ class InitSessionIT {
         rootfs = BusyboxRootfs.create(dir);
     }
 
-    /** Clone into new namespaces, make the rootfs a private mount with proc, set the hostname. */
-    private LaunchPlan.Builder container(LaunchPlan.Mode mode) {
-        String root = rootfs.toString();
-        return LaunchPlan.builder(mode)
-                .add(new Op.Clone(ISOLATED), "linux.namespaces")
-                .add(new Op.Mount("", false, "", "/", "", Mounts.MS_REC | Mounts.MS_PRIVATE, ""), "linux.rootfsPropagation")
-                .add(new Op.Mount(root, false, "", root, "", Mounts.MS_BIND | Mounts.MS_REC, ""), "root.path")
-                .add(new Op.Mount("proc", false, root, "/proc", "proc",
-                        Mounts.MS_NOSUID | Mounts.MS_NODEV | Mounts.MS_NOEXEC, ""), "mounts[0].destination")
-                .add(new Op.SetHostname("vessel-test"), "hostname");
-    }
-
-    private static Op.Exec sh(String script) {
-        return new Op.Exec("sh", "/bin", List.of("sh", "-c", script), List.of("PATH=/bin"));
-    }
-
-    /** Runs a MONITOR plan with stdout captured; returns output and exit status. */
-    private record Result(String out, WaitStatus status, InitSession session) {}
-
-    private Result run(LaunchPlan plan) {
-        Fds.Pair out = Fds.pipe();
-        try (InitSession s = startWithStdout(plan, out)) {
-            s.awaitPid();
-            s.proceed();
-            assertEquals(InitSession.Started.EXECED, s.awaitReady());
-            WaitStatus st = s.awaitExit();
-            return new Result(readAll(out.first()), st, s);
-        } finally {
-            Fds.close(out.first());
-        }
-    }
-
-    private static InitSession startWithStdout(LaunchPlan plan, Fds.Pair out) {
-        try {
-            return InitSession.start(plan, new InitSession.Stdio(0, out.second(), 2), List.of());
-        } finally {
-            Fds.close(out.second()); // the helper and the container hold the write end now
-        }
-    }
-
-    private static String readAll(int fd) {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        byte[] buf = new byte[4096];
-        int n;
-        while ((n = Fds.read(fd, buf, 0, buf.length)) > 0) {
-            all.write(buf, 0, n);
-        }
-        return all.toString(StandardCharsets.UTF_8);
-    }
-
     @Test
     void monitorRunsShellAsPid1WithTheHostname() {
-        LaunchPlan plan = container(LaunchPlan.Mode.MONITOR)
+        LaunchPlan plan = container(rootfs, LaunchPlan.Mode.MONITOR)
                 .add(new Op.PivotRoot(rootfs.toString(), false), "root.path")
                 .add(sh("echo $$; hostname; cat /hostname-of-image 2>/dev/null || cat /etc/hostname-of-image"), "process.args")
                 .build();
-        Result r = run(plan);
+        Launches.Result r = run(plan);
         assertEquals("1\nvessel-test\nimage\n", r.out());
         assertEquals(0, r.status().shellCode());
         assertEquals(0, r.session().helperStatus().exitCode());
@@ -107,7 +57,7 @@ class InitSessionIT {
 
     @Test
     void exitCodeIsPropagated() {
-        Result r = run(container(LaunchPlan.Mode.MONITOR)
+        Launches.Result r = run(container(rootfs, LaunchPlan.Mode.MONITOR)
                 .add(new Op.PivotRoot(rootfs.toString(), false), "root.path")
                 .add(sh("exit 3"), "process.args").build());
         assertTrue(r.status().exited());
@@ -117,7 +67,7 @@ class InitSessionIT {
 
     @Test
     void killedBySigkillIs137() {
-        LaunchPlan plan = container(LaunchPlan.Mode.MONITOR)
+        LaunchPlan plan = container(rootfs, LaunchPlan.Mode.MONITOR)
                 .add(new Op.PivotRoot(rootfs.toString(), false), "root.path")
                 .add(sh("echo up; exec sleep 60"), "process.args").build();
         Fds.Pair out = Fds.pipe();
@@ -139,7 +89,7 @@ class InitSessionIT {
 
     @Test
     void monitorForwardsSigterm() {
-        LaunchPlan plan = container(LaunchPlan.Mode.MONITOR)
+        LaunchPlan plan = container(rootfs, LaunchPlan.Mode.MONITOR)
                 .add(new Op.PivotRoot(rootfs.toString(), false), "root.path")
                 .add(sh("trap 'echo got-term; exit 7' TERM; echo up; while true; do sleep 0.1; done"), "process.args")
                 .build();
@@ -161,7 +111,7 @@ class InitSessionIT {
 
     @Test
     void failedMountNamesTheSpecFieldAndErrno() {
-        LaunchPlan plan = container(LaunchPlan.Mode.MONITOR)
+        LaunchPlan plan = container(rootfs, LaunchPlan.Mode.MONITOR)
                 .add(new Op.Mount(dir.resolve("no-such-source").toString(), false, rootfs.toString(), "/mnt", "",
                         Mounts.MS_BIND, ""), "mounts[1].source")
                 .add(new Op.PivotRoot(rootfs.toString(), false), "root.path")
@@ -176,7 +126,7 @@ class InitSessionIT {
 
     @Test
     void checkExecFailsBeforeTheExec() {
-        LaunchPlan plan = container(LaunchPlan.Mode.DETACH)
+        LaunchPlan plan = container(rootfs, LaunchPlan.Mode.DETACH)
                 .add(new Op.PivotRoot(rootfs.toString(), false), "root.path")
                 .add(new Op.CheckExec("no-such-program", "/usr/bin:/bin"), "process.args[0]")
                 .add(new Op.WaitStart(dir.resolve("exec.fifo").toString()), "start")
@@ -197,7 +147,7 @@ class InitSessionIT {
     @Test
     void execOfANonExecutableFileIsEacces() throws Exception {
         Files.writeString(rootfs.resolve("bin/not-exec"), "#!/bin/sh\n");
-        LaunchPlan plan = container(LaunchPlan.Mode.MONITOR)
+        LaunchPlan plan = container(rootfs, LaunchPlan.Mode.MONITOR)
                 .add(new Op.PivotRoot(rootfs.toString(), false), "root.path")
                 .add(new Op.Exec("not-exec", "/usr/bin:/bin", List.of("not-exec"), List.of()), "process.args[0]")
                 .build();
@@ -209,7 +159,7 @@ class InitSessionIT {
     void waitStartBlocksUntilTheFifoIsRead() throws Exception {
         Path fifo = dir.resolve("exec.fifo");
         Fds.mkfifo(fifo.toString(), 0600);
-        LaunchPlan plan = container(LaunchPlan.Mode.MONITOR)
+        LaunchPlan plan = container(rootfs, LaunchPlan.Mode.MONITOR)
                 .add(new Op.PivotRoot(rootfs.toString(), false), "root.path")
                 .add(new Op.WaitStart(fifo.toString()), "start")
                 .add(sh("echo started"), "process.args").build();
@@ -233,13 +183,13 @@ class InitSessionIT {
     @Test
     void symlinkInTheDestinationStaysInsideTheRootfs() throws Exception {
         Files.createSymbolicLink(rootfs.resolve("escape"), Path.of("/../../etc"));
-        LaunchPlan plan = container(LaunchPlan.Mode.MONITOR)
+        LaunchPlan plan = container(rootfs, LaunchPlan.Mode.MONITOR)
                 .add(new Op.Mount("tmpfs", false, rootfs.toString(), "/escape", "tmpfs", 0, "size=64k"), "mounts[1].destination")
                 .add(new Op.MkdirAll(rootfs.toString(), "/escape/made/by/mkdirall", 0755), "mounts[2].destination")
                 .add(new Op.PivotRoot(rootfs.toString(), false), "root.path")
                 .add(sh("grep ' /etc ' /proc/self/mountinfo | grep -c tmpfs; ls /etc/made/by"), "process.args")
                 .build();
-        Result r = run(plan);
+        Launches.Result r = run(plan);
         assertEquals("1\nmkdirall\n", r.out());
         assertFalse(Files.exists(Path.of("/etc/made")), "nothing was created in the host's /etc");
         assertFalse(Files.exists(rootfs.resolve("etc/made")), "the mkdir went into the tmpfs, not the image");
@@ -249,7 +199,7 @@ class InitSessionIT {
     void detachLeavesNoHelperBehind() throws Exception {
         Path fifo = dir.resolve("exec.fifo");
         Fds.mkfifo(fifo.toString(), 0600);
-        LaunchPlan plan = container(LaunchPlan.Mode.DETACH)
+        LaunchPlan plan = container(rootfs, LaunchPlan.Mode.DETACH)
                 .add(new Op.PivotRoot(rootfs.toString(), false), "root.path")
                 .add(new Op.WaitStart(fifo.toString()), "start")
                 .add(sh("exit 0"), "process.args").build();
