@@ -56,6 +56,15 @@ public final class LibC {
     private static final MethodHandle IOCTL_PTR = linkVariadic("ioctl", 2,
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
 
+    private static final MethodHandle IOCTL_INT = linkVariadic("ioctl", 2,
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SOCKET = link("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle CONNECT = link("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle BIND = link("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle LISTEN = link("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle ACCEPT4 = link("accept4",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+
     private LibC() {}
 
     public static int close(int fd) {
@@ -282,6 +291,68 @@ public final class LibC {
         MemorySegment st = state();
         try {
             int r = (int) IOCTL_PTR.invokeExact(st, fd, request, arg);
+            return r < 0 ? -errno(st) : r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** ioctl(fd, request, int): requests whose argument is a value, not a pointer (TIOCGPTPEER). */
+    public static int ioctl(int fd, long request, int arg) {
+        MemorySegment st = state();
+        try {
+            int r = (int) IOCTL_INT.invokeExact(st, fd, request, arg);
+            return r < 0 ? -errno(st) : r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int socket(int domain, int type, int protocol) {
+        MemorySegment st = state();
+        try {
+            int r = (int) SOCKET.invokeExact(st, domain, type, protocol);
+            return r < 0 ? -errno(st) : r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int connect(int fd, MemorySegment address, int length) {
+        MemorySegment st = state();
+        try {
+            int r = (int) CONNECT.invokeExact(st, fd, address, length);
+            return r < 0 ? -errno(st) : r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int bind(int fd, MemorySegment address, int length) {
+        MemorySegment st = state();
+        try {
+            int r = (int) BIND.invokeExact(st, fd, address, length);
+            return r < 0 ? -errno(st) : r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int listen(int fd, int backlog) {
+        MemorySegment st = state();
+        try {
+            int r = (int) LISTEN.invokeExact(st, fd, backlog);
+            return r < 0 ? -errno(st) : r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** accept4 without the peer address (AF_UNIX peers are unnamed here). */
+    public static int accept4(int fd, int flags) {
+        MemorySegment st = state();
+        try {
+            int r = (int) ACCEPT4.invokeExact(st, fd, MemorySegment.NULL, MemorySegment.NULL, flags);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);

@@ -1,6 +1,7 @@
 package dev.vessel.linux;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -39,6 +40,11 @@ public final class Structs {
     public static final StructLayout CMSGHDR = MemoryLayout.structLayout(
             JAVA_LONG.withName("cmsg_len"), JAVA_INT.withName("cmsg_level"), JAVA_INT.withName("cmsg_type"))
             .withName("cmsghdr");
+
+    /** struct sockaddr_un (sys/un.h): sa_family_t, then a 108-byte path. */
+    public static final StructLayout SOCKADDR_UN = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("sun_family"), MemoryLayout.sequenceLayout(108, JAVA_BYTE).withName("sun_path"))
+            .withName("sockaddr_un");
 
     static final long MSG_IOV = offset(MSGHDR, "msg_iov"), MSG_IOVLEN = offset(MSGHDR, "msg_iovlen"),
             MSG_CONTROL = offset(MSGHDR, "msg_control"), MSG_CONTROLLEN = offset(MSGHDR, "msg_controllen"),

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -19,6 +20,59 @@ public final class UnixSockets {
     private static final int MAX_FDS = 64;
 
     private UnixSockets() {}
+
+    /** A connected AF_UNIX stream socket (close-on-exec), e.g. to an OCI --console-socket. */
+    public static int connect(String path) {
+        int fd = LinuxException.check(LibC.socket(Fds.AF_UNIX, Fds.SOCK_STREAM | Fds.SOCK_CLOEXEC, 0),
+                "socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)");
+        try (Arena arena = Arena.ofConfined()) {
+            int r;
+            do {
+                r = LibC.connect(fd, address(arena, path), (int) Structs.SOCKADDR_UN.byteSize());
+            } while (r == -Errno.EINTR.number()); // the connection attempt goes on; retrying is allowed for AF_UNIX
+            LinuxException.check(r, "connect(" + fd + ", \"" + path + "\")");
+            return fd;
+        } catch (RuntimeException e) {
+            LibC.close(fd); // the connect failure is what the caller needs to see
+            throw e;
+        }
+    }
+
+    /** A listening AF_UNIX stream socket bound to {@code path} (close-on-exec). */
+    public static int listen(String path, int backlog) {
+        int fd = LinuxException.check(LibC.socket(Fds.AF_UNIX, Fds.SOCK_STREAM | Fds.SOCK_CLOEXEC, 0),
+                "socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)");
+        try (Arena arena = Arena.ofConfined()) {
+            LinuxException.check(LibC.bind(fd, address(arena, path), (int) Structs.SOCKADDR_UN.byteSize()),
+                    "bind(" + fd + ", \"" + path + "\")");
+            LinuxException.check(LibC.listen(fd, backlog), "listen(" + fd + ", " + backlog + ")");
+            return fd;
+        } catch (RuntimeException e) {
+            LibC.close(fd); // the bind/listen failure is what the caller needs to see
+            throw e;
+        }
+    }
+
+    /** accept4(SOCK_CLOEXEC), retried on EINTR. */
+    public static int accept(int listener) {
+        int r;
+        do {
+            r = LibC.accept4(listener, Fds.SOCK_CLOEXEC);
+        } while (r == -Errno.EINTR.number()); // interrupted while waiting, no connection taken
+        return LinuxException.check(r, "accept4(" + listener + ", SOCK_CLOEXEC)");
+    }
+
+    private static MemorySegment address(Arena arena, String path) {
+        byte[] p = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (p.length >= 108) {
+            throw new IllegalArgumentException("socket path \"" + path + "\" is " + p.length
+                    + " bytes; AF_UNIX allows at most 107: use a shorter path");
+        }
+        MemorySegment sa = arena.allocate(Structs.SOCKADDR_UN);
+        sa.set(JAVA_SHORT, 0, (short) Fds.AF_UNIX);
+        MemorySegment.copy(p, 0, sa, JAVA_BYTE, Structs.offset(Structs.SOCKADDR_UN, "sun_path"), p.length);
+        return sa;
+    }
 
     /** A message received with its descriptors (close-on-exec). */
     public record Received(byte[] data, int[] fds) {}
