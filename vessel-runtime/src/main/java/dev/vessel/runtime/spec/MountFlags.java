@@ -66,7 +66,8 @@ public final class MountFlags {
         for (int i = 0; i < ms.length; i += 2) {
             MS_NAMES.put((Long) ms[i], (String) ms[i + 1]);
         }
-        Object[] attrs = {MOUNT_ATTR_RDONLY, "MOUNT_ATTR_RDONLY", MOUNT_ATTR_NOSUID, "MOUNT_ATTR_NOSUID",
+        // __ATIME first: it is a field of three bits, shown as one name when all are meant.
+        Object[] attrs = {MOUNT_ATTR__ATIME, "MOUNT_ATTR__ATIME", MOUNT_ATTR_RDONLY, "MOUNT_ATTR_RDONLY", MOUNT_ATTR_NOSUID, "MOUNT_ATTR_NOSUID",
             MOUNT_ATTR_NODEV, "MOUNT_ATTR_NODEV", MOUNT_ATTR_NOEXEC, "MOUNT_ATTR_NOEXEC",
             MOUNT_ATTR_NOATIME, "MOUNT_ATTR_NOATIME", MOUNT_ATTR_STRICTATIME, "MOUNT_ATTR_STRICTATIME",
             MOUNT_ATTR_NODIRATIME, "MOUNT_ATTR_NODIRATIME",
@@ -95,7 +96,7 @@ public final class MountFlags {
         StringJoiner out = new StringJoiner("|");
         long rest = flags;
         for (Map.Entry<Long, String> e : table.entrySet()) {
-            if ((flags & e.getKey()) == e.getKey()) {
+            if ((rest & e.getKey()) == e.getKey()) {
                 out.add(e.getValue());
                 rest &= ~e.getKey();
             }

@@ -52,6 +52,7 @@ public final class MountOptions {
             Map.entry("silent", new Flag(false, MS_SILENT)),
             Map.entry("strictatime", new Flag(false, MS_STRICTATIME)),
             Map.entry("suid", new Flag(true, MS_NOSUID)),
+            Map.entry("symfollow", new Flag(true, MS_NOSYMFOLLOW)),
             Map.entry("sync", new Flag(false, MS_SYNCHRONOUS)));
 
     private static final Map<String, Long> PROPAGATION_OPTIONS = Map.of(
