@@ -1,0 +1,406 @@
+package dev.vessel.vmm.cpu.riscv;
+
+import dev.vessel.vmm.bus.MmioBus;
+import dev.vessel.vmm.memory.GuestMemory;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One RV64GC hardware thread: architectural state, the fetch/execute loop, traps and interrupts.
+ *
+ * <p>The loop runs blocks of up to {@link #BLOCK} instructions; between blocks it polls what
+ * other threads may have changed (interrupt lines, timer deadlines, remote TLB flushes, HSM
+ * requests, stop). Anything that can make an interrupt deliverable at once (CSR writes, xRET,
+ * WFI) sets {@link #breakBlock} to end the block early.
+ */
+public final class Hart implements Runnable {
+
+    /** Hart states as SBI HSM reports them. */
+    public static final int STARTED = 0, STOPPED = 1, START_PENDING = 2;
+    private static final int BLOCK = 4096;
+    private static final long MAX_PARK_NANOS = 50_000_000L;
+    private static final int[] PRIORITY = {Csrs.MEI, Csrs.MSI, Csrs.MTI, Csrs.SEI, Csrs.SSI, Csrs.STI};
+
+    public final int id;
+    final long[] x = new long[32];
+    final long[] f = new long[32];
+    long pc;
+    int priv = 3;
+    long instret;
+    int insn;
+    boolean breakBlock;
+    boolean waiting;
+    long reservation = -1;
+    long reservationValue;
+
+    final Trap trap = new Trap();
+    final Csrs csr = new Csrs(this);
+    final Mmu mmu;
+    final TimeBase time;
+    private final HartHost host;
+
+    private volatile int hsmState = STARTED;
+    private volatile boolean stopRequested;
+    private volatile boolean flushRequested;
+    private volatile Thread thread;
+    private long startPc;
+    private long startOpaque;
+
+    public Hart(int id, GuestMemory memory, MmioBus bus, TimeBase time, HartHost host) {
+        this.id = id;
+        this.mmu = new Mmu(memory, bus, trap);
+        this.time = time;
+        this.host = host;
+    }
+
+    // ---- set-up and inspection (machine builder, tests) -------------------------------------
+
+    /** Puts the hart at {@code entry} in privilege {@code mode} (0 U, 1 S, 3 M) with a0/a1 set. */
+    public void reset(long entry, int mode, long a0, long a1) {
+        pc = entry;
+        priv = mode;
+        x[10] = a0;
+        x[11] = a1;
+        contextChanged();
+    }
+
+    /**
+     * Configures the machine-mode state that firmware would leave behind before entering an
+     * S-mode kernel: exceptions and S-level interrupts delegated, counters visible, Sstc on.
+     */
+    public void configureAsFirmware(boolean sstc) {
+        csr.medeleg = 0xB1FFL & ~(1L << Trap.ECALL_S); // all but S/M ecalls (SBI) and reserved causes
+        csr.mideleg = Csrs.S_INTERRUPTS;
+        csr.mcounteren = 7;
+        csr.menvcfg = sstc ? Csrs.STCE : 0;
+    }
+
+    public void parkUntilStarted() {
+        hsmState = STOPPED;
+    }
+
+    public long x(int reg) {
+        return x[reg];
+    }
+
+    public void setX(int reg, long value) {
+        if (reg != 0) {
+            x[reg] = value;
+        }
+    }
+
+    public long f(int reg) {
+        return f[reg];
+    }
+
+    public long pc() {
+        return pc;
+    }
+
+    public int privilege() {
+        return priv;
+    }
+
+    public long instructionsRetired() {
+        return instret;
+    }
+
+    /** Raw mip, for the CLINT to read back msip. */
+    public long pendingInterrupts() {
+        return csr.mip.get();
+    }
+
+    public int hsmState() {
+        return hsmState;
+    }
+
+    // ---- requests from other threads --------------------------------------------------------
+
+    public void raiseInterrupt(int bit) {
+        csr.mip.getAndUpdate(m -> m | 1L << bit);
+        wake();
+    }
+
+    public void lowerInterrupt(int bit) {
+        csr.mip.getAndUpdate(m -> m & ~(1L << bit));
+    }
+
+    public void setMachineTimer(long compare) {
+        csr.mtimecmp = compare;
+        wake();
+    }
+
+    public long machineTimer() {
+        return csr.mtimecmp;
+    }
+
+    /** SBI set_timer: arms the supervisor timer and clears a pending one. */
+    public void setSupervisorTimer(long compare) {
+        csr.sbiTimecmp = compare;
+        csr.sbiTimerArmed = true;
+        csr.mip.getAndUpdate(m -> m & ~(1L << Csrs.STI));
+        wake();
+    }
+
+    /** Asks the hart to flush its TLB before its next block (SBI remote sfence.vma). */
+    public void requestTlbFlush() {
+        flushRequested = true;
+        wake();
+    }
+
+    /** True once a requested flush has been done (or the hart is not running instructions). */
+    public boolean tlbFlushDone() {
+        return !flushRequested || hsmState != STARTED || waiting;
+    }
+
+    /** SBI HSM hart_start; false when the hart is not stopped. */
+    public synchronized boolean start(long entry, long opaque) {
+        if (hsmState != STOPPED) {
+            return false;
+        }
+        startPc = entry;
+        startOpaque = opaque;
+        hsmState = START_PENDING;
+        wake();
+        return true;
+    }
+
+    /** SBI HSM hart_stop, called on this hart's own thread. */
+    public void stopSelf() {
+        hsmState = STOPPED;
+        breakBlock = true;
+    }
+
+    public void requestStop() {
+        stopRequested = true;
+        wake();
+    }
+
+    private void wake() {
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    // ---- the loop ---------------------------------------------------------------------------
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        while (!stopRequested) {
+            if (hsmState != STARTED) {
+                if (!enterStartedState()) {
+                    LockSupport.parkNanos(this, MAX_PARK_NANOS);
+                }
+                continue;
+            }
+            if (flushRequested) {
+                mmu.flushAll();
+                flushRequested = false;
+            }
+            updateTimers();
+            if (checkInterrupts()) {
+                waiting = false;
+            }
+            if (waiting) {
+                if ((csr.mip.get() & csr.mie) != 0) {
+                    waiting = false;
+                } else {
+                    LockSupport.parkNanos(this, Math.min(MAX_PARK_NANOS, time.nanosUntil(nextDeadline())));
+                    continue;
+                }
+            }
+            runBlock();
+        }
+    }
+
+    private boolean enterStartedState() {
+        synchronized (this) {
+            if (hsmState != START_PENDING) {
+                return false;
+            }
+            priv = 1;
+            pc = startPc;
+            x[10] = id;
+            x[11] = startOpaque;
+            csr.satp = 0;
+            csr.mstatus &= ~Csrs.SIE;
+            waiting = false;
+            mmu.flushAll();
+            contextChanged();
+            hsmState = STARTED;
+            return true;
+        }
+    }
+
+    private void runBlock() {
+        breakBlock = false;
+        try {
+            for (int n = 0; n < BLOCK && !breakBlock; n++) {
+                step();
+            }
+        } catch (Trap t) {
+            exception(t.cause, t.tval);
+        } catch (RuntimeException | StackOverflowError e) {
+            host.fatal(this, "internal error at pc 0x" + Long.toHexString(pc) + ": " + e, e);
+            stopRequested = true;
+        }
+    }
+
+    private void step() {
+        long pc = this.pc;
+        int raw = mmu.fetch(pc);
+        insn = raw;
+        if ((raw & 3) == 3) {
+            Execute.execute(this, raw, pc, 4);
+        } else {
+            int expanded = Compressed.expand16(raw);
+            if (expanded == 0) {
+                throw illegal();
+            }
+            Execute.execute(this, expanded, pc, 2);
+        }
+        instret++;
+    }
+
+    // ---- traps and interrupts ---------------------------------------------------------------
+
+    Trap illegal() {
+        return trap.set(Trap.ILLEGAL_INSN, insn & 0xffffffffL);
+    }
+
+    void exception(int cause, long tval) {
+        boolean toS = priv <= 1 && (csr.medeleg & (1L << cause)) != 0;
+        if (!toS && priv == 1 && cause == Trap.ECALL_S && host.supervisorCall(this)) {
+            pc += 4;
+            return;
+        }
+        enterTrap(cause, tval, toS, false);
+    }
+
+    private boolean checkInterrupts() {
+        long pending = csr.mip.get() & csr.mie;
+        if (pending == 0) {
+            return false;
+        }
+        long machine = pending & ~csr.mideleg;
+        long supervisor = pending & csr.mideleg;
+        long take = (priv < 3 || (csr.mstatus & Csrs.MIE) != 0) ? machine : 0;
+        boolean toS = false;
+        if (take == 0 && (priv == 0 || (priv == 1 && (csr.mstatus & Csrs.SIE) != 0))) {
+            take = supervisor;
+            toS = true;
+        }
+        if (take == 0) {
+            return false;
+        }
+        int cause = highestPriority(take);
+        enterTrap(cause, 0, toS, true);
+        return true;
+    }
+
+    private static int highestPriority(long bits) {
+        for (int cause : PRIORITY) {
+            if ((bits & (1L << cause)) != 0) {
+                return cause;
+            }
+        }
+        return Integer.numberOfTrailingZeros((int) bits);
+    }
+
+    private void enterTrap(int cause, long tval, boolean toS, boolean interrupt) {
+        long code = interrupt ? (cause | Long.MIN_VALUE) : cause;
+        long s = csr.mstatus;
+        if (toS) {
+            csr.scause = code;
+            csr.sepc = pc;
+            csr.stval = tval;
+            s = (s & ~(Csrs.SPIE | Csrs.SPP | Csrs.SIE)) | ((s & Csrs.SIE) != 0 ? Csrs.SPIE : 0) | (priv == 1 ? Csrs.SPP : 0);
+            priv = 1;
+            pc = vector(csr.stvec, cause, interrupt);
+        } else {
+            if (host.firmwareless()) {
+                host.fatal(this, String.format("unhandled trap to M-mode: cause %d%s tval 0x%x at pc 0x%x",
+                        cause, interrupt ? " (interrupt)" : "", tval, pc), null);
+                stopRequested = true;
+                return;
+            }
+            csr.mcause = code;
+            csr.mepc = pc;
+            csr.mtval = tval;
+            s = (s & ~(Csrs.MPIE | Csrs.MPP | Csrs.MIE)) | ((s & Csrs.MIE) != 0 ? Csrs.MPIE : 0) | ((long) priv << 11);
+            priv = 3;
+            pc = vector(csr.mtvec, cause, interrupt);
+        }
+        csr.mstatus = s;
+        reservation = -1;
+        contextChanged();
+        breakBlock = true;
+    }
+
+    private static long vector(long tvec, int cause, boolean interrupt) {
+        long base = tvec & ~3L;
+        return (interrupt && (tvec & 1) != 0) ? base + 4L * cause : base;
+    }
+
+    void mret() {
+        long s = csr.mstatus;
+        int target = (int) ((s >>> 11) & 3);
+        s = (s & ~(Csrs.MIE | Csrs.MPP)) | ((s & Csrs.MPIE) != 0 ? Csrs.MIE : 0) | Csrs.MPIE;
+        if (target != 3) {
+            s &= ~Csrs.MPRV;
+        }
+        csr.mstatus = s;
+        priv = target;
+        pc = csr.mepc;
+        contextChanged();
+        breakBlock = true;
+    }
+
+    void sret() {
+        long s = csr.mstatus;
+        int target = (s & Csrs.SPP) != 0 ? 1 : 0;
+        s = (s & ~(Csrs.SIE | Csrs.SPP | Csrs.MPRV)) | ((s & Csrs.SPIE) != 0 ? Csrs.SIE : 0) | Csrs.SPIE;
+        csr.mstatus = s;
+        priv = target;
+        pc = csr.sepc;
+        contextChanged();
+        breakBlock = true;
+    }
+
+    void contextChanged() {
+        mmu.setContext(priv, csr.mstatus, csr.satp);
+    }
+
+    void markFpDirty() {
+        csr.mstatus |= Csrs.FS;
+    }
+
+    // ---- timers -----------------------------------------------------------------------------
+
+    private void updateTimers() {
+        long now = time.now();
+        long mip;
+        long want;
+        do {
+            mip = csr.mip.get();
+            want = now >= csr.mtimecmp ? mip | (1L << Csrs.MTI) : mip & ~(1L << Csrs.MTI);
+            if (csr.stcEnabled()) {
+                want = Long.compareUnsigned(now, csr.stimecmp) >= 0 ? want | (1L << Csrs.STI) : want & ~(1L << Csrs.STI);
+            } else if (csr.sbiTimerArmed) {
+                want = now >= csr.sbiTimecmp ? want | (1L << Csrs.STI) : want & ~(1L << Csrs.STI);
+            }
+        } while (want != mip && !csr.mip.compareAndSet(mip, want));
+    }
+
+    private long nextDeadline() {
+        long d = csr.mtimecmp;
+        if (csr.stcEnabled()) {
+            d = Math.min(d, csr.stimecmp < 0 ? Long.MAX_VALUE : csr.stimecmp);
+        } else if (csr.sbiTimerArmed) {
+            d = Math.min(d, csr.sbiTimecmp);
+        }
+        return d;
+    }
+}
