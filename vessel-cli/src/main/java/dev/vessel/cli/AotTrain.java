@@ -1,0 +1,22 @@
+package dev.vessel.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Hidden verb for the launcher's AOT training run: loads what `vessel run` loads, creates nothing. */
+@Command(name = "aot-train", hidden = true)
+final class AotTrain implements Callable<Integer> {
+
+    @Override
+    public Integer call() {
+        RunFlags f = new RunFlags("train", false, "64m", "1", 10L, null, List.of("A=b"), null, null, false, List.of("true"));
+        f.toSpec("train", "rootfs");
+        CommandLine cl = new CommandLine(new VesselMain());
+        for (var sub : cl.getSubcommands().values()) {
+            sub.getUsageMessage();
+        }
+        return 0;
+    }
+}

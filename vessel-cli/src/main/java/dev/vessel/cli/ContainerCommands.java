@@ -1,0 +1,126 @@
+package dev.vessel.cli;
+
+import dev.vessel.linux.Signals;
+import dev.vessel.runtime.container.ContainerRuntime;
+import dev.vessel.runtime.container.ContainerSummary;
+import dev.vessel.runtime.container.ExecOptions;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** ps, rm, stop, exec on the containers `vessel run` made. */
+final class ContainerCommands {
+
+    private ContainerCommands() {}
+
+    static ContainerRuntime runtime(Storage s) {
+        return new ContainerRuntime(s.runtimeRoot(), s.initBinary());
+    }
+
+    @Command(name = "ps", description = "List containers.")
+    static final class Ps implements Callable<Integer> {
+        @Option(names = {"-a", "--all"}, description = "include stopped containers")
+        boolean all;
+
+        @Override
+        public Integer call() {
+            Storage s = Storage.defaults();
+            System.out.printf("%-14s %-8s %-9s %s%n", "CONTAINER ID", "PID", "STATUS", "CREATED");
+            for (ContainerSummary c : runtime(s).list()) {
+                if (all || !c.status().equals("stopped")) {
+                    System.out.printf("%-14s %-8d %-9s %s%n", c.id(), c.pid(), c.status(), c.created());
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "rm", description = "Remove containers.")
+    static final class Rm implements Callable<Integer> {
+        @Option(names = {"-f", "--force"}, description = "kill it first if it runs")
+        boolean force;
+
+        @Parameters(paramLabel = "CONTAINER", arity = "1..*")
+        List<String> ids = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            Storage s = Storage.defaults();
+            ContainerRuntime rt = runtime(s);
+            for (String id : ids) {
+                if (rt.store().exists(id)) {
+                    rt.delete(id, force);
+                }
+                if (Files.isDirectory(s.containers().resolve(id))) {
+                    new ContainerBundle(s.containers().resolve(id)).remove();
+                }
+                System.out.println(id);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "stop", description = "Stop containers: SIGTERM, then SIGKILL after the grace period.")
+    static final class Stop implements Callable<Integer> {
+        @Option(names = {"-t", "--time"}, defaultValue = "10", description = "seconds to wait before SIGKILL")
+        int seconds;
+
+        @Parameters(paramLabel = "CONTAINER", arity = "1..*")
+        List<String> ids = new ArrayList<>();
+
+        @Override
+        public Integer call() throws InterruptedException {
+            ContainerRuntime rt = runtime(Storage.defaults());
+            for (String id : ids) {
+                if (rt.isAlive(id)) {
+                    rt.kill(id, Signals.SIGTERM, false);
+                    for (int i = 0; i < seconds * 10 && rt.isAlive(id); i++) {
+                        Thread.sleep(100);
+                    }
+                    if (rt.isAlive(id)) {
+                        rt.kill(id, Signals.SIGKILL, true);
+                    }
+                }
+                System.out.println(id);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "exec", description = "Run a command in a running container.")
+    static final class Exec implements Callable<Integer> {
+        @Option(names = {"-e", "--env"}, description = "NAME=VALUE, repeatable")
+        List<String> env = new ArrayList<>();
+
+        @Option(names = {"-w", "--workdir"})
+        String workdir;
+
+        @Option(names = {"-u", "--user"})
+        String user;
+
+        @Option(names = {"-d", "--detach"})
+        boolean detach;
+
+        @Option(names = {"-i", "--interactive"})
+        boolean interactive;
+
+        @Option(names = {"-t", "--tty"})
+        boolean tty;
+
+        @Parameters(index = "0", paramLabel = "CONTAINER")
+        String id;
+
+        @Parameters(index = "1..*", paramLabel = "COMMAND", arity = "1..*")
+        List<String> command = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            return runtime(Storage.defaults()).exec(new ExecOptions(id, null, command, workdir, env, false, user, List.of(),
+                    detach, null, false, List.of(), 0, null, false, null, null));
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.vessel.cli;
+
+import dev.vessel.runtime.RuntimeError;
+import dev.vessel.runtime.container.ContainerRuntime;
+import dev.vessel.runtime.container.CreateOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vessel run}: a container from an image, with docker-run's common flags mapped onto the OCI spec. */
+@Command(name = "run", description = "Run a command in a new container.")
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--rm", description = "remove the container when it exits")
+    boolean rm;
+
+    @Option(names = "--name", description = "container name (default: a random id)")
+    String name;
+
+    @Option(names = {"-i", "--interactive"}, description = "keep stdin attached")
+    boolean interactive;
+
+    @Option(names = {"-t", "--tty"}, description = "the command gets the caller's terminal")
+    boolean tty;
+
+    @Option(names = {"-m", "--memory"}, description = "memory limit (e.g. 64m)")
+    String memory;
+
+    @Option(names = "--cpus", description = "number of CPUs (e.g. 0.5)")
+    String cpus;
+
+    @Option(names = "--pids-limit", description = "maximum number of processes")
+    Long pidsLimit;
+
+    @Option(names = {"-h", "--hostname"}, description = "container host name")
+    String hostname;
+
+    @Option(names = {"-e", "--env"}, description = "NAME=VALUE, repeatable")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = {"-w", "--workdir"}, description = "working directory in the container")
+    String workdir;
+
+    @Option(names = {"-u", "--user"}, description = "UID[:GID]")
+    String user;
+
+    @Option(names = "--read-only", description = "mount the container's root filesystem read-only")
+    boolean readOnly;
+
+    @Parameters(index = "0", paramLabel = "IMAGE")
+    String image;
+
+    @Parameters(index = "1..*", paramLabel = "COMMAND")
+    List<String> command = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        Storage storage = Storage.defaults();
+        RunFlags flags = new RunFlags(name, tty, memory, cpus, pidsLimit, hostname, env, workdir, user, readOnly, command);
+        String id = flags.id();
+        Path lower = Images.rootfs(storage, image);
+        ContainerBundle bundle = ContainerBundle.create(storage, id, lower, flags);
+        ContainerRuntime rt = new ContainerRuntime(storage.runtimeRoot(), storage.initBinary());
+        boolean ok = false;
+        try {
+            int code = rt.run(new CreateOptions(id, bundle.dir(), null, null, 0, false, false), false, !rm);
+            ok = true;
+            return code;
+        } finally {
+            bundle.unmount();
+            if (rm || !ok) {
+                bundle.remove();
+            }
+        }
+    }
+}

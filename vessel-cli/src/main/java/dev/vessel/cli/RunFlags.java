@@ -1,0 +1,104 @@
+package dev.vessel.cli;
+
+import dev.vessel.runtime.ByteSize;
+import dev.vessel.runtime.RuntimeError;
+import dev.vessel.runtime.spec.DefaultSpec;
+import dev.vessel.runtime.spec.Linux;
+import dev.vessel.runtime.spec.LinuxResources;
+import dev.vessel.runtime.spec.ProcessSpec;
+import dev.vessel.runtime.spec.Spec;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/** docker-run flags, checked, and mapped onto an OCI spec derived from the runtime's default one. */
+record RunFlags(String name, boolean tty, String memory, String cpus, Long pidsLimit, String hostname, List<String> env,
+                String workdir, String user, boolean readOnly, List<String> command) {
+
+    static final long CPU_PERIOD = 100_000;
+
+    String id() {
+        if (name != null) {
+            return name;
+        }
+        byte[] b = new byte[6];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    Spec toSpec(String id, String rootfs) {
+        Spec base = DefaultSpec.example(false);
+        ProcessSpec p = base.process();
+        List<String> environment = new ArrayList<>(List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                "HOSTNAME=" + hostname(id)));
+        if (tty) {
+            environment.add("TERM=" + System.getenv().getOrDefault("TERM", "xterm"));
+        }
+        for (String e : env) {
+            if (!e.contains("=") || e.startsWith("=")) {
+                throw new RuntimeError("--env \"" + e + "\": use NAME=VALUE");
+            }
+            environment.add(e);
+        }
+        ProcessSpec.User u = p.user();
+        if (user != null) {
+            String[] ug = user.split(":", 2);
+            try {
+                u = new ProcessSpec.User(Long.parseLong(ug[0]), ug.length > 1 ? Long.parseLong(ug[1]) : Long.parseLong(ug[0]),
+                        null, null, null);
+            } catch (NumberFormatException e) {
+                throw new RuntimeError("--user \"" + user + "\": use UID[:GID] with numbers (names are not resolved yet)");
+            }
+        }
+        if (workdir != null && !workdir.startsWith("/")) {
+            throw new RuntimeError("--workdir \"" + workdir + "\": must be an absolute path");
+        }
+        List<String> args = command.isEmpty() ? List.of("sh") : command;
+        p = new ProcessSpec(false, null, u, args, null, environment, workdir != null ? workdir : "/", p.capabilities(),
+                p.rlimits(), p.noNewPrivileges(), null, null, null, null, null, null);
+        Linux l = base.linux();
+        Linux linux = new Linux(l.uidMappings(), l.gidMappings(), l.timeOffsets(), l.sysctl(), resources(),
+                "/vessel/" + id, l.namespaces(), l.devices(), l.seccomp(), l.rootfsPropagation(), l.maskedPaths(),
+                l.readonlyPaths(), l.mountLabel(), l.intelRdt(), l.personality(), l.netDevices());
+        return new Spec(base.ociVersion(), p, new Spec.Root(rootfs, readOnly), hostname(id), null, base.mounts(),
+                null, null, linux);
+    }
+
+    private String hostname(String id) {
+        return hostname != null ? hostname : id.length() > 12 ? id.substring(0, 12) : id;
+    }
+
+    private LinuxResources resources() {
+        LinuxResources.Memory m = null;
+        if (memory != null) {
+            long bytes = ByteSize.parse("--memory", memory);
+            if (bytes != -1 && bytes < 6L << 20) {
+                throw new RuntimeError("--memory \"" + memory + "\": the minimum is 6m");
+            }
+            m = new LinuxResources.Memory(bytes, null, null, null, null, null, null, null, null);
+        }
+        LinuxResources.Cpu c = null;
+        if (cpus != null) {
+            double n;
+            try {
+                n = Double.parseDouble(cpus);
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            int online = Runtime.getRuntime().availableProcessors();
+            if (!(n > 0) || n > online) {
+                throw new RuntimeError("--cpus \"" + cpus + "\": use a number above 0 and at most " + online + " (the CPUs online)");
+            }
+            c = new LinuxResources.Cpu(null, Math.max(1000, (long) (n * CPU_PERIOD)), null, CPU_PERIOD, null, null, null, null, null);
+        }
+        LinuxResources.Pids pids = null;
+        if (pidsLimit != null) {
+            if (pidsLimit == 0 || pidsLimit < -1) {
+                throw new RuntimeError("--pids-limit " + pidsLimit + ": use a positive number, or -1 for no limit");
+            }
+            pids = new LinuxResources.Pids(pidsLimit);
+        }
+        return new LinuxResources(null, m, c, pids, null, null, null, null, null);
+    }
+}

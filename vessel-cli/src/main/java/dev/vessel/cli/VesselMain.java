@@ -1,0 +1,43 @@
+package dev.vessel.cli;
+
+import dev.vessel.runtime.RuntimeError;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code vessel}: the user's command line. It holds no state of its own (DESIGN.md). */
+@Command(name = "vessel", mixinStandardHelpOptions = true, version = "vessel 0.1.0",
+        description = "Run isolated workloads: containers from images.",
+        subcommands = {RunCommand.class, ContainerCommands.Ps.class, ContainerCommands.Rm.class,
+            ContainerCommands.Stop.class, ContainerCommands.Exec.class, AotTrain.class})
+public final class VesselMain implements Callable<Integer> {
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.err);
+        return 2;
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new VesselMain());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof RuntimeError re) {
+                System.err.println("vessel: " + re.getMessage());
+                return 125;
+            }
+            System.err.println("vessel: internal error: " + ex);
+            return 125;
+        });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            System.err.println("vessel: " + ex.getMessage());
+            return 125;
+        });
+        // Options after the image belong to the container's command, as with docker run.
+        cl.setStopAtPositional(true);
+        return cl.execute(args);
+    }
+}

@@ -1,0 +1,225 @@
+package dev.vessel.runtime.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vessel.runtime.RuntimeError;
+import dev.vessel.runtime.container.ContainerRuntime;
+import dev.vessel.runtime.container.ContainerSummary;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** state, list, ps, events, features, spec. */
+final class InspectCommands {
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private InspectCommands() {}
+
+    static void printJson(Object o) {
+        try {
+            System.out.println(JSON.writeValueAsString(o));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Command(name = "state", description = "Print the OCI state of a container.")
+    static final class State implements Callable<Integer> {
+        @ParentCommand
+        RuntimeMain main;
+
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            printJson(main.runtime().state(id));
+            return 0;
+        }
+    }
+
+    @Command(name = "list", aliases = "ls", description = "List containers.")
+    static final class ListCmd implements Callable<Integer> {
+        @ParentCommand
+        RuntimeMain main;
+
+        @Option(names = {"--format", "-f"}, defaultValue = "table", description = "table or json")
+        String format;
+
+        @Option(names = {"--quiet", "-q"}, description = "print ids only")
+        boolean quiet;
+
+        @Override
+        public Integer call() {
+            List<ContainerSummary> all = main.runtime().list();
+            if (quiet) {
+                all.forEach(c -> System.out.println(c.id()));
+            } else if (format.equals("json")) {
+                printJson(all);
+            } else if (format.equals("table")) {
+                PrintStream out = System.out;
+                out.printf("%-12s %-8s %-10s %-40s %-31s %s%n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
+                for (ContainerSummary c : all) {
+                    out.printf("%-12s %-8d %-10s %-40s %-31s %s%n", c.id(), c.pid(), c.status(), c.bundle(), c.created(), c.owner());
+                }
+            } else {
+                throw new RuntimeError("--format \"" + format + "\" is not supported: use table or json");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "ps", description = "List the processes of a container (ps arguments may follow).")
+    static final class Ps implements Callable<Integer> {
+        @ParentCommand
+        RuntimeMain main;
+
+        @Option(names = {"--format", "-f"}, defaultValue = "table", description = "table or json")
+        String format;
+
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Parameters(index = "1..*", paramLabel = "PS_ARGS", description = "arguments for ps (default -ef)")
+        List<String> psArgs = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            List<Integer> pids = main.runtime().pids(id);
+            if (format.equals("json")) {
+                printJson(pids);
+                return 0;
+            }
+            if (!format.equals("table")) {
+                throw new RuntimeError("--format \"" + format + "\" is not supported: use table or json");
+            }
+            List<String> cmd = new ArrayList<>(List.of("ps"));
+            cmd.addAll(psArgs.isEmpty() ? List.of("-ef") : psArgs);
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
+            p.waitFor();
+            if (lines.isEmpty()) {
+                return 0;
+            }
+            int pidCol = List.of(lines.get(0).trim().split("\\s+")).indexOf("PID");
+            if (pidCol < 0) {
+                throw new RuntimeError("ps " + String.join(" ", psArgs) + ": output has no PID column; include it in the format");
+            }
+            System.out.println(lines.get(0));
+            for (String l : lines.subList(1, lines.size())) {
+                String[] f = l.trim().split("\\s+");
+                if (f.length > pidCol && pids.contains(Integer.parseInt(f[pidCol]))) {
+                    System.out.println(l);
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "events", description = "Print container events (stats and OOM kills) as JSON lines.")
+    static final class Events implements Callable<Integer> {
+        @ParentCommand
+        RuntimeMain main;
+
+        @Option(names = "--stats", description = "print the statistics once and exit")
+        boolean stats;
+
+        @Option(names = "--interval", defaultValue = "5s", description = "statistics interval (e.g. 5s, 500ms)")
+        String interval;
+
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            ContainerRuntime rt = main.runtime();
+            ObjectMapper oneLine = new ObjectMapper();
+            if (stats) {
+                printJson(Map.of("type", "stats", "id", id, "data", rt.stats(id)));
+                return 0;
+            }
+            Duration every = parseDuration(interval);
+            long oomSeen = rt.oomKills(id);
+            while (rt.isAlive(id)) {
+                long oom = rt.oomKills(id);
+                try {
+                    if (oom > oomSeen) {
+                        System.out.println(oneLine.writeValueAsString(Map.of("type", "oom", "id", id)));
+                        oomSeen = oom;
+                    }
+                    System.out.println(oneLine.writeValueAsString(Map.of("type", "stats", "id", id, "data", rt.stats(id))));
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+                System.out.flush();
+                Thread.sleep(every);
+            }
+            return 0;
+        }
+
+        static Duration parseDuration(String s) {
+            try {
+                if (s.endsWith("ms")) {
+                    return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+                }
+                if (s.endsWith("s")) {
+                    return Duration.ofMillis((long) (Double.parseDouble(s.substring(0, s.length() - 1)) * 1000));
+                }
+                if (s.endsWith("m")) {
+                    return Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
+                }
+            } catch (NumberFormatException e) {
+                // fall through to the error below
+            }
+            throw new RuntimeError("--interval \"" + s + "\" is not a duration: use e.g. 500ms, 5s or 1m");
+        }
+    }
+
+    @Command(name = "features", description = "Print the features this runtime supports (OCI features document).")
+    static final class Features implements Callable<Integer> {
+        @ParentCommand
+        RuntimeMain main;
+
+        @Override
+        public Integer call() {
+            main.global.check();
+            printJson(dev.vessel.runtime.spec.Features.vessel());
+            return 0;
+        }
+    }
+
+    @Command(name = "spec", description = "Write a default config.json into the bundle directory.")
+    static final class SpecCmd implements Callable<Integer> {
+        @ParentCommand
+        RuntimeMain main;
+
+        @Option(names = {"--bundle", "-b"}, description = "bundle directory (default: the current directory)")
+        Path bundle;
+
+        @Option(names = "--rootless", description = "a spec for a rootless container")
+        boolean rootless;
+
+        @Override
+        public Integer call() throws IOException {
+            main.global.check();
+            Path dir = bundle != null ? bundle : Path.of("");
+            Path f = dir.resolve("config.json");
+            if (Files.exists(f)) {
+                throw new RuntimeError("File " + f + " exists. Remove it first");
+            }
+            Files.writeString(f, JSON.writeValueAsString(dev.vessel.runtime.spec.DefaultSpec.forHost(rootless, dev.vessel.linux.Processes.euid(), dev.vessel.linux.Processes.euid())) + "\n");
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.vessel.runtime.container;
+
+import dev.vessel.runtime.RuntimeError;
+import dev.vessel.runtime.cgroups.CgroupManager;
+import dev.vessel.runtime.cgroups.CgroupManagers;
+import dev.vessel.runtime.launch.PlanBuilder;
+import dev.vessel.runtime.plan.LaunchPlan;
+import dev.vessel.runtime.spec.Linux;
+import dev.vessel.runtime.spec.Namespaces;
+import dev.vessel.runtime.spec.Spec;
+import dev.vessel.runtime.spec.SpecException;
+import dev.vessel.runtime.spec.SpecParser;
+import dev.vessel.runtime.spec.SpecValidator;
+import dev.vessel.runtime.state.ContainerState;
+import dev.vessel.runtime.state.StateStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * create and run: validate the bundle, make the state directory, the cgroup and the process
+ * through vessel-init, each with its undo registered before the next step (DESIGN.md "State on
+ * disk"), so any failure leaves no state file, cgroup or process behind.
+ */
+final class Creator {
+
+    private final StateStore store;
+    private final Path initBinary;
+
+    Creator(StateStore store, Path initBinary) {
+        this.store = store;
+        this.initBinary = initBinary;
+    }
+
+    void create(CreateOptions o) {
+        try (Launched l = launch(o, false, true)) {
+            l.commit();
+        }
+    }
+
+    int run(CreateOptions o, boolean detach, boolean keep, ContainerRuntime rt) {
+        Launched l = launch(o, !detach, false);
+        l.commit();
+        if (detach) {
+            l.close();
+            return 0;
+        }
+        int code;
+        try (InterruptForwarder f = InterruptForwarder.install(l.state.pid())) {
+            code = l.helper.awaitExit();
+        } finally {
+            l.close();
+        }
+        if (!keep) {
+            rt.delete(o.id(), true);
+        }
+        return code;
+    }
+
+    /** A started container with its helper session; closing rolls back unless committed. */
+    private static final class Launched implements AutoCloseable {
+        final Rollback rollback = new Rollback();
+        ContainerState state;
+        Helper helper;
+
+        void commit() {
+            rollback.commit();
+        }
+
+        @Override
+        public void close() {
+            rollback.close();
+            if (helper != null) {
+                helper.close();
+            }
+        }
+    }
+
+    private Launched launch(CreateOptions o, boolean monitor, boolean waitForStart) {
+        ContainerRuntime.validateId(o.id());
+        Path config = o.bundle().resolve("config.json");
+        Spec spec;
+        try {
+            spec = SpecParser.parse(config);
+            SpecValidator.validate(spec);
+        } catch (SpecException e) {
+            throw new RuntimeError(e.getMessage());
+        }
+        Path rootfs = o.bundle().resolve(spec.root().path()).normalize();
+        if (!Files.isDirectory(rootfs)) {
+            throw new RuntimeError("root.path \"" + spec.root().path() + "\": " + rootfs
+                    + " is not a directory; create the root filesystem there or fix config.json");
+        }
+        dev.vessel.runtime.launch.MountTargets.check(rootfs, spec.mounts());
+        if (o.consoleSocket() != null || (spec.process() != null && spec.process().terminal())) {
+            throw new RuntimeError("process.terminal: terminals (--console-socket) are not supported yet; set \"terminal\": false");
+        }
+        Launched l = new Launched();
+        try {
+            Path dir = store.create(o.id());
+            l.rollback.add(() -> store.remove(o.id()));
+            Files.copy(config, dir.resolve(StateStore.CONFIG_FILE));
+            String fifo = null;
+            if (waitForStart) {
+                Path f = dir.resolve(StateStore.EXEC_FIFO);
+                ExecFifo.create(f);
+                fifo = f.toString();
+            }
+            Linux linux = spec.linux();
+            CgroupManager cg = CgroupManagers.create(linux == null ? null : linux.cgroupsPath(), o.id());
+            List<LaunchPlan.Step> steps = PlanBuilder.container(spec, new PlanBuilder.Options(o.bundle(), rootfs, fifo, o.noPivot(),
+                    o.preserveFds(), monitor, cg.paths()));
+            l.helper = Helper.start(initBinary, steps, monitor, o.preserveFds());
+            int pid = l.helper.awaitPid();
+            // Once the process exists, undoing means killing it, whether or not the helper still waits.
+            l.rollback.add(() -> Teardown.signal(pid, dev.vessel.linux.Signals.SIGKILL));
+            IdMaps.write(pid, linux);
+            l.rollback.add(() -> Teardown.destroy(cg));
+            cg.apply(pid);
+            if (linux != null && linux.resources() != null) {
+                cg.set(linux.resources());
+            }
+            if (spec.process() != null && spec.process().oomScoreAdj() != null) {
+                Files.writeString(Path.of("/proc/" + pid + "/oom_score_adj"), spec.process().oomScoreAdj().toString());
+            }
+            ProcessInfo info = ProcessInfo.read(pid);
+            l.state = new ContainerState(Spec.VERSION, o.id(), pid, info == null ? 0 : info.startTime(),
+                    o.bundle().toString(), rootfs.toString(), linux == null ? null : linux.cgroupsPath(),
+                    OffsetDateTime.now(ZoneOffset.UTC).toString(), spec.annotations(), List.of(), false);
+            store.save(l.state);
+            if (spec.hooks() != null) {
+                byte[] st = StateStore.toJson(ContainerRuntime.ociState(l.state, Status.CREATING));
+                HookRunner.run("prestart", spec.hooks().prestart(), st);
+                HookRunner.run("createRuntime", spec.hooks().createRuntime(), st);
+                HookRunner.run("createContainer", spec.hooks().createContainer(), st);
+            }
+            l.helper.proceed();
+            l.helper.awaitReady();
+            ContainerRuntime.writePidFile(o.pidFile(), pid);
+            if (!waitForStart && spec.hooks() != null) {
+                HookRunner.run("poststart", spec.hooks().poststart(),
+                        StateStore.toJson(ContainerRuntime.ociState(l.state, Status.RUNNING)));
+            }
+            return l;
+        } catch (IOException e) {
+            l.close();
+            throw new RuntimeError("container \"" + o.id() + "\": " + e.getMessage());
+        } catch (RuntimeException e) {
+            l.close();
+            throw e;
+        }
+    }
+
+    static boolean hasNewUserNamespace(Linux linux) {
+        Linux.Namespace ns = linux == null ? null : linux.namespace(Namespaces.USER);
+        return ns != null && (ns.path() == null || ns.path().isEmpty());
+    }
+}

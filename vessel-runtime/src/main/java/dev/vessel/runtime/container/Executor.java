@@ -1,0 +1,98 @@
+package dev.vessel.runtime.container;
+
+import dev.vessel.runtime.RuntimeError;
+import dev.vessel.runtime.cgroups.CgroupManager;
+import dev.vessel.runtime.launch.PlanBuilder;
+import dev.vessel.runtime.plan.LaunchPlan;
+import dev.vessel.runtime.spec.ProcessSpec;
+import dev.vessel.runtime.spec.Spec;
+import dev.vessel.runtime.spec.SpecException;
+import dev.vessel.runtime.spec.SpecParser;
+import dev.vessel.runtime.state.ContainerState;
+import dev.vessel.runtime.state.StateStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** exec: a new process that joins every namespace and the cgroup of a running container. */
+final class Executor {
+
+    private final Path initBinary;
+
+    Executor(StateStore store, Path initBinary) {
+        this.initBinary = initBinary;
+    }
+
+    int exec(ContainerState s, Spec spec, CgroupManager cg, ExecOptions o) {
+        if (o.processLabel() != null || o.apparmor() != null) {
+            throw new RuntimeError("--process-label and --apparmor are not supported: Vessel has no SELinux/AppArmor support");
+        }
+        if (o.tty() || o.consoleSocket() != null) {
+            throw new RuntimeError("exec --tty: terminals are not supported yet; run without -t");
+        }
+        ProcessSpec p = process(spec, o);
+        if (p.args() == null || p.args().isEmpty()) {
+            throw new RuntimeError("exec: no command given: pass it after the container id, or in --process");
+        }
+        List<LaunchPlan.Step> steps = PlanBuilder.exec(s.pid(), p, o.preserveFds(), !o.detach());
+        try (Helper h = Helper.start(initBinary, steps, !o.detach(), o.preserveFds())) {
+            int pid = h.awaitPid();
+            cg.apply(pid);
+            h.proceed();
+            h.awaitReady();
+            ContainerRuntime.writePidFile(o.pidFile(), pid);
+            return o.detach() ? 0 : h.awaitExit();
+        }
+    }
+
+    /** The process to run: a process.json, or the container's own process with the flags applied over it (as runc does). */
+    private static ProcessSpec process(Spec spec, ExecOptions o) {
+        if (o.process() != null) {
+            try {
+                return SpecParser.parse(Files.readAllBytes(o.process()), o.process().getFileName().toString(), ProcessSpec.class);
+            } catch (IOException e) {
+                throw new RuntimeError("--process " + o.process() + ": " + e.getMessage());
+            } catch (SpecException e) {
+                throw new RuntimeError(e.getMessage());
+            }
+        }
+        ProcessSpec base = spec.process();
+        List<String> env = new ArrayList<>(base.env() == null ? List.of() : base.env());
+        env.addAll(o.env());
+        ProcessSpec.User user = base.user();
+        if (o.user() != null) {
+            String[] ug = o.user().split(":", 2);
+            try {
+                long uid = Long.parseLong(ug[0]);
+                long gid = ug.length > 1 ? Long.parseLong(ug[1]) : 0;
+                user = new ProcessSpec.User(uid, gid, user == null ? null : user.umask(), null, null);
+            } catch (NumberFormatException e) {
+                throw new RuntimeError("--user \"" + o.user() + "\": use UID[:GID] with numbers");
+            }
+        }
+        if (!o.additionalGids().isEmpty()) {
+            List<Long> gids = o.additionalGids().stream().map(Integer::longValue).toList();
+            user = new ProcessSpec.User(user == null ? 0 : user.uid(), user == null ? 0 : user.gid(),
+                    user == null ? null : user.umask(), gids, null);
+        }
+        ProcessSpec.Capabilities caps = base.capabilities();
+        if (!o.caps().isEmpty() && caps != null) {
+            caps = new ProcessSpec.Capabilities(plus(caps.bounding(), o.caps()), plus(caps.effective(), o.caps()),
+                    plus(caps.inheritable(), o.caps()), plus(caps.permitted(), o.caps()), plus(caps.ambient(), o.caps()));
+        }
+        return new ProcessSpec(false, null, user, o.command(), null, env, o.cwd() != null ? o.cwd() : base.cwd(), caps,
+                base.rlimits(), base.noNewPrivileges() || o.noNewPrivs(), null, null, null, null, null, null);
+    }
+
+    private static List<String> plus(List<String> a, List<String> b) {
+        List<String> r = new ArrayList<>(a == null ? List.of() : a);
+        for (String s : b) {
+            if (!r.contains(s)) {
+                r.add(s);
+            }
+        }
+        return r;
+    }
+}

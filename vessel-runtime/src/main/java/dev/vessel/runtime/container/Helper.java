@@ -1,0 +1,94 @@
+package dev.vessel.runtime.container;
+
+import dev.vessel.linux.Errno;
+import dev.vessel.runtime.RuntimeError;
+import dev.vessel.runtime.plan.InitSession;
+import dev.vessel.runtime.plan.LaunchException;
+import dev.vessel.runtime.plan.LaunchPlan;
+import dev.vessel.runtime.plan.Op;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * One vessel-init session as the container verbs use it: failures of the helper become
+ * one-line {@link RuntimeError}s that name the spec field, the operation and the errno, with a
+ * hint where the cause is common.
+ */
+final class Helper implements AutoCloseable {
+
+    private final InitSession session;
+
+    private Helper(InitSession session) {
+        this.session = session;
+    }
+
+    static Helper start(Path init, List<LaunchPlan.Step> steps, boolean monitor, int preserveFds) {
+        LaunchPlan.Builder b = LaunchPlan.builder(monitor ? LaunchPlan.Mode.MONITOR : LaunchPlan.Mode.DETACH);
+        steps.forEach(s -> b.add(s.op(), s.label()));
+        List<Integer> fds = new ArrayList<>();
+        for (int i = 0; i < preserveFds; i++) {
+            fds.add(3 + i);
+        }
+        return new Helper(mapped(() -> InitSession.start(init, b.build(), InitSession.Stdio.INHERIT, fds)));
+    }
+
+    int awaitPid() {
+        return mapped(session::awaitPid);
+    }
+
+    void proceed() {
+        mapped(() -> {
+            session.proceed();
+            return null;
+        });
+    }
+
+    void awaitReady() {
+        mapped(session::awaitReady);
+    }
+
+    /** The container's exit code in the shell's convention (128+n for signal n). */
+    int awaitExit() {
+        return mapped(session::awaitExit).shellCode();
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+
+    private static <T> T mapped(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (LaunchException e) {
+            throw new RuntimeError(describe(e));
+        }
+    }
+
+    static String describe(LaunchException e) {
+        if (e.op() == null) {
+            return e.getMessage();
+        }
+        Errno errno = e.errnoValue();
+        String what = switch (e.op()) {
+            case Op.CheckExec x -> "executable \"" + x.file() + "\"";
+            case Op.Exec x -> "exec of \"" + x.file() + "\"";
+            case Op.Mount x -> "mount of " + (x.source().isEmpty() ? "" : x.source() + " ") + "on " + x.target()
+                    + (x.fsType() == null || x.fsType().isEmpty() ? "" : " (type " + x.fsType() + ")");
+            case Op.Chdir x -> "chdir to " + x.path();
+            case Op.SetNs x -> "joining namespace " + x.path();
+            default -> e.op().getClass().getSimpleName();
+        };
+        String hint = "";
+        if (e.op() instanceof Op.CheckExec && errno == Errno.ENOENT) {
+            hint = ": executable file not found in $PATH or in the rootfs; check process.args[0]";
+        } else if (e.op() instanceof Op.CheckExec && errno == Errno.EACCES) {
+            hint = ": not executable; check its mode bits";
+        } else if (e.op() instanceof Op.SetUid && errno == Errno.EINVAL) {
+            hint = ": the uid is not mapped in the container's user namespace";
+        }
+        return e.label() + ": " + what + " failed: " + Errno.describe(e.errno()) + hint;
+    }
+}

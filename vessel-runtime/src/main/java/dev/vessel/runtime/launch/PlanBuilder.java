@@ -1,0 +1,158 @@
+package dev.vessel.runtime.launch;
+
+import dev.vessel.runtime.plan.LaunchPlan;
+import dev.vessel.runtime.plan.Op;
+import dev.vessel.runtime.spec.Linux;
+import dev.vessel.runtime.spec.Namespaces;
+import dev.vessel.runtime.spec.ProcessSpec;
+import dev.vessel.runtime.spec.Spec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a validated spec into the ordered steps {@code vessel-init} executes: namespaces to
+ * join and to create, then in the child the rootfs, the pivot, the process identity and the
+ * exec. This is where every decision about a container's start-up is made; the helper only
+ * follows the list.
+ */
+public final class PlanBuilder {
+
+    static final long CLONE_NEWTIME = 0x80, CLONE_NEWCGROUP = 0x02000000L, CLONE_NEWUSER = 0x10000000L,
+            CLONE_NEWNS = 0x00020000L;
+
+    /** How the container's process starts: waiting for `start` on the fifo, or at once. */
+    /**
+     * @param cgroups the container's cgroup directory per hierarchy (CgroupManager.paths()), bound into a
+     *                "cgroup" mount on v1 hosts; null when unknown
+     */
+    public record Options(Path bundle, Path rootfs, String execFifo, boolean noPivot, int preserveFds, boolean monitor,
+                          Map<String, Path> cgroups) {}
+
+    private PlanBuilder() {}
+
+    public static List<LaunchPlan.Step> container(Spec spec, Options o) {
+        List<LaunchPlan.Step> out = new ArrayList<>();
+        Linux linux = spec.linux() == null ? emptyLinux() : spec.linux();
+        long cloneFlags = 0;
+        boolean newCgroupNs = false;
+        // Join existing namespaces first, user namespace first of all: the others are owned by it.
+        List<Linux.Namespace> nss = linux.namespaces() == null ? List.of() : linux.namespaces();
+        for (String type : Namespaces.TYPES) {
+            for (int i = 0; i < nss.size(); i++) {
+                Linux.Namespace ns = nss.get(i);
+                if (!type.equals(ns.type())) {
+                    continue;
+                }
+                if (ns.path() != null && !ns.path().isEmpty()) {
+                    out.add(new LaunchPlan.Step(new Op.SetNs(ns.path(), (int) Namespaces.cloneFlag(type)),
+                            "linux.namespaces[" + i + "].path (" + ns.path() + ")"));
+                } else if (type.equals(Namespaces.TIME)) {
+                    out.add(new LaunchPlan.Step(new Op.Unshare(CLONE_NEWTIME), "linux.namespaces[" + i + "] (time)"));
+                    String offsets = timeOffsets(linux.timeOffsets());
+                    if (!offsets.isEmpty()) {
+                        out.add(new LaunchPlan.Step(new Op.WriteFile("/proc/self/timens_offsets", offsets), "linux.timeOffsets"));
+                    }
+                } else if (type.equals(Namespaces.CGROUP)) {
+                    // Unshared by the child after it joined its cgroup, so the namespace's root is that cgroup.
+                    newCgroupNs = true;
+                } else {
+                    cloneFlags |= Namespaces.cloneFlag(type);
+                }
+            }
+        }
+        boolean userns = linux.hasNamespace(Namespaces.USER);
+        out.add(new LaunchPlan.Step(new Op.Clone(cloneFlags), "linux.namespaces"));
+        if ((cloneFlags & CLONE_NEWUSER) != 0) {
+            out.add(new LaunchPlan.Step(new Op.BecomeRoot(), "linux.uidMappings"));
+        }
+        if (newCgroupNs) {
+            out.add(new LaunchPlan.Step(new Op.Unshare(CLONE_NEWCGROUP), "linux.namespaces (cgroup)"));
+        }
+        if (!o.monitor()) {
+            // A detached container must not share the caller's session (its terminal's signals).
+            out.add(new LaunchPlan.Step(new Op.SetSid(false), "process"));
+        }
+        if (spec.hostname() != null && !spec.hostname().isEmpty()) {
+            out.add(new LaunchPlan.Step(new Op.SetHostname(spec.hostname()), "hostname (" + spec.hostname() + ")"));
+        }
+        if (spec.domainname() != null && !spec.domainname().isEmpty()) {
+            out.add(new LaunchPlan.Step(new Op.SetDomainname(spec.domainname()), "domainname (" + spec.domainname() + ")"));
+        }
+        String root = o.rootfs().toString();
+        if (linux.hasNamespace(Namespaces.MOUNT)) {
+            RootfsPlan.beforePivot(spec, o.bundle(), root, userns, o.cgroups(), out);
+            out.add(new LaunchPlan.Step(o.noPivot() ? new Op.Chroot(root) : new Op.PivotRoot(root, true), "root.path (" + root + ")"));
+        } else {
+            // Without a mount namespace nothing may be mounted: that would change the host's table.
+            out.add(new LaunchPlan.Step(new Op.Chroot(root), "root.path (" + root + ")"));
+        }
+        RootfsPlan.afterPivot(spec, out);
+        ProcessSpec p = spec.process();
+        ProcessPlan.identity(p, out, true);
+        out.add(new LaunchPlan.Step(new Op.CloseFds(3 + o.preserveFds()), "--preserve-fds"));
+        out.add(ProcessPlan.checkExec(p));
+        if (o.execFifo() != null) {
+            out.add(new LaunchPlan.Step(new Op.WaitStart(o.execFifo()), "exec fifo"));
+        }
+        out.add(ProcessPlan.exec(p));
+        return out;
+    }
+
+    /**
+     * exec: join every namespace of the container's process {@code pid} that differs from ours
+     * (user first), then the process identity and the exec. The cgroup is joined by Java while
+     * the child waits after the clone.
+     */
+    public static List<LaunchPlan.Step> exec(int pid, ProcessSpec p, int preserveFds, boolean monitor) {
+        List<LaunchPlan.Step> out = new ArrayList<>();
+        for (String type : Namespaces.TYPES) {
+            String name = Namespaces.procName(type);
+            Path theirs = Path.of("/proc/" + pid + "/ns/" + name);
+            if (!sameNamespace(theirs, Path.of("/proc/self/ns/" + name))) {
+                out.add(new LaunchPlan.Step(new Op.SetNs(theirs.toString(), (int) Namespaces.cloneFlag(type)),
+                        "namespace " + type + " of container process " + pid));
+            }
+        }
+        out.add(new LaunchPlan.Step(new Op.Clone(0), "exec"));
+        if (!monitor) {
+            out.add(new LaunchPlan.Step(new Op.SetSid(false), "process"));
+        }
+        ProcessPlan.identity(p, out, false);
+        out.add(new LaunchPlan.Step(new Op.CloseFds(3 + preserveFds), "--preserve-fds"));
+        out.add(ProcessPlan.checkExec(p));
+        out.add(ProcessPlan.exec(p));
+        return out;
+    }
+
+    private static boolean sameNamespace(Path theirs, Path ours) {
+        Path mine;
+        try {
+            mine = java.nio.file.Files.readSymbolicLink(ours);
+        } catch (java.io.IOException e) {
+            // This kernel lacks the namespace type (no time namespaces before 5.6): nothing to join.
+            return true;
+        }
+        try {
+            return java.nio.file.Files.readSymbolicLink(theirs).equals(mine);
+        } catch (java.io.IOException e) {
+            throw new dev.vessel.runtime.RuntimeError("cannot exec: the container's process is gone (" + theirs + ": "
+                    + e.getMessage() + ")");
+        }
+    }
+
+    private static String timeOffsets(Map<String, Linux.TimeOffset> offsets) {
+        if (offsets == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        offsets.forEach((clock, off) -> b.append(clock).append(' ').append(off.secs()).append(' ')
+                .append(off.nanosecs()).append('\n'));
+        return b.toString();
+    }
+
+    private static Linux emptyLinux() {
+        return new Linux(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.vessel.runtime.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vessel.linux.Processes;
+import dev.vessel.linux.Signals;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The runtime's verbs against the real kernel: namespaces isolate, exec joins, kill and delete clean up, hooks run in order. */
+@Tag("root")
+class ContainerLifecycleIT {
+
+    @TempDir
+    Path tmp;
+
+    Path bundle;
+    ContainerRuntime rt;
+
+    @BeforeEach
+    void setUp() {
+        assumeTrue(Processes.euid() == 0, "needs root (namespaces, cgroups, mounts)");
+        assumeTrue(Bundles.busyboxAvailable(), "needs /bin/busybox (Debian package busybox-static)");
+        bundle = tmp.resolve("bundle");
+        rt = new ContainerRuntime(tmp.resolve("root"), Path.of(System.getProperty("vessel.init")));
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (rt != null) {
+            for (String id : rt.store().ids()) {
+                rt.delete(id, true);
+            }
+        }
+    }
+
+    private CreateOptions opts(String id) {
+        return new CreateOptions(id, bundle, null, null, 0, false, false);
+    }
+
+    @Test
+    void namespacesIsolate() throws Exception {
+        Bundles.create(bundle, "echo $$ > /out/pid; hostname > /out/hostname; ls /sys/class/net > /out/net;"
+                + " cat /proc/self/mountinfo > /out/mounts; echo /proc/[0-9]* > /out/procs;"
+                + " readlink /proc/self/ns/ipc > /out/ipc");
+        assertEquals(0, rt.run(opts("ns"), false, false));
+        assertEquals("1", Bundles.out(bundle, "pid"), "pid 1 inside the pid namespace");
+        assertEquals("runc", Bundles.out(bundle, "hostname"), "the spec's hostname, not the host's");
+        assertEquals(List.of("lo"), Bundles.lines(bundle, "net"), "a new network namespace has only lo");
+        assertFalse(Bundles.out(bundle, "mounts").contains(tmp.resolve("root").toString()), "own mount table, no host mounts");
+        assertEquals("/proc/1", Bundles.out(bundle, "procs"), "only its own process in /proc");
+        assertNotEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/ipc")).toString(), Bundles.out(bundle, "ipc"));
+    }
+
+    @Test
+    void exitStatusPropagates() throws Exception {
+        Bundles.create(bundle, "exit 7");
+        assertEquals(7, rt.run(opts("exit"), false, false));
+        // pid 1 of a pid namespace cannot be killed from inside; a process exec'd into it can.
+        bundle = tmp.resolve("b2");
+        Bundles.create(bundle, "sleep 30");
+        rt.create(opts("killed"));
+        rt.start("killed");
+        assertEquals(137, rt.exec(new ExecOptions("killed", null, List.of("sh", "-c", "kill -9 $$"), null, List.of(), false,
+                null, List.of(), false, null, false, List.of(), 0, null, false, null, null)), "128 + SIGKILL");
+    }
+
+    @Test
+    void createStartExecKillDelete() throws Exception {
+        Bundles.create(bundle, "readlink /proc/self/ns/pid /proc/self/ns/mnt /proc/self/ns/net /proc/self/ns/uts"
+                + " /proc/self/ns/ipc > /out/init_ns; sleep 60");
+        rt.create(opts("life"));
+        assertEquals("created", rt.state("life").status());
+        int pid = rt.state("life").pid();
+        rt.start("life");
+        assertEquals("running", rt.state("life").status());
+        for (int i = 0; i < 100 && !Files.exists(bundle.resolve("out/init_ns")); i++) {
+            Thread.sleep(20);
+        }
+        int code = rt.exec(new ExecOptions("life", null, List.of("sh", "-c", "readlink /proc/self/ns/pid /proc/self/ns/mnt"
+                + " /proc/self/ns/net /proc/self/ns/uts /proc/self/ns/ipc > /out/exec_ns; exit 4"), null, List.of(), false, null,
+                List.of(), false, null, false, List.of(), 0, null, false, null, null));
+        assertEquals(4, code, "exec's exit status");
+        assertEquals(Bundles.out(bundle, "init_ns"), Bundles.out(bundle, "exec_ns"), "exec joins every namespace");
+        assertTrue(rt.pids("life").contains(pid));
+        rt.pause("life");
+        assertEquals("paused", rt.state("life").status());
+        rt.resume("life");
+        rt.kill("life", Signals.SIGKILL, false);
+        for (int i = 0; i < 200 && !rt.state("life").status().equals("stopped"); i++) {
+            Thread.sleep(10);
+        }
+        assertEquals("stopped", rt.state("life").status());
+        rt.delete("life", false);
+        assertFalse(Files.exists(tmp.resolve("root/life")), "state removed");
+        assertFalse(Files.exists(Path.of("/sys/fs/cgroup/memory/vessel/life")), "cgroup removed");
+        assertFalse(ProcessInfo.isAlive(pid, 0), "process gone");
+    }
+
+    @Test
+    void hooksRunInOrder() throws Exception {
+        ObjectNode c = Bundles.create(bundle, "echo process >> /out/order");
+        Path order = bundle.resolve("out/order");
+        ObjectNode hooks = c.putObject("hooks");
+        for (String phase : List.of("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop")) {
+            ArrayNode list = hooks.putArray(phase);
+            ObjectNode h = list.addObject();
+            h.put("path", "/bin/sh");
+            h.putArray("args").add("sh").add("-c").add("echo " + phase + " >> " + order);
+        }
+        Bundles.write(bundle, c);
+        rt.create(opts("hooks"));
+        rt.start("hooks");
+        for (int i = 0; i < 200 && rt.state("hooks").status().equals("running"); i++) {
+            Thread.sleep(10);
+        }
+        rt.delete("hooks", false);
+        assertEquals(List.of("prestart", "createRuntime", "createContainer", "startContainer", "process", "poststop"),
+                Files.readAllLines(order).stream().filter(l -> !l.equals("poststart")).toList());
+        assertTrue(Files.readAllLines(order).contains("poststart"));
+    }
+}

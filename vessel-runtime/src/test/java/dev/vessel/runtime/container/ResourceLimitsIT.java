@@ -1,0 +1,103 @@
+package dev.vessel.runtime.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vessel.linux.Processes;
+import dev.vessel.runtime.cgroups.CgroupStats;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each cgroup limit bites, measured by the kernel's own counters, not by timing. */
+@Tag("root")
+class ResourceLimitsIT {
+
+    @TempDir
+    Path tmp;
+
+    Path bundle;
+    ContainerRuntime rt;
+
+    @BeforeEach
+    void setUp() {
+        assumeTrue(Processes.euid() == 0, "needs root (namespaces, cgroups, mounts)");
+        assumeTrue(Bundles.busyboxAvailable(), "needs /bin/busybox (Debian package busybox-static)");
+        bundle = tmp.resolve("bundle");
+        rt = new ContainerRuntime(tmp.resolve("root"), Path.of(System.getProperty("vessel.init")));
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (rt != null) {
+            for (String id : rt.store().ids()) {
+                rt.delete(id, true);
+            }
+        }
+    }
+
+    private CreateOptions opts(String id) {
+        return new CreateOptions(id, bundle, null, null, 0, false, false);
+    }
+
+    private static ObjectNode resources(ObjectNode config) {
+        ObjectNode linux = (ObjectNode) config.get("linux");
+        return linux.has("resources") ? (ObjectNode) linux.get("resources") : linux.putObject("resources");
+    }
+
+    @Test
+    void memoryLimitKills() throws Exception {
+        // A shell variable of 64 MiB in a 16 MiB cgroup: the OOM killer ends the shell.
+        ObjectNode c = Bundles.create(bundle, "x=$(head -c 67108864 /dev/zero | tr '\\000' a); echo survived > /out/r");
+        resources(c).putObject("memory").put("limit", 16L << 20).put("swap", 16L << 20);
+        Bundles.write(bundle, c);
+        int code = rt.run(opts("mem"), false, true);
+        assertEquals(137, code, "killed by SIGKILL from the OOM killer");
+        assertTrue(rt.oomKills("mem") > 0, "the cgroup counted the OOM kill");
+        assertTrue(Files.notExists(bundle.resolve("out/r")));
+    }
+
+    @Test
+    void pidsLimitStopsForks() throws Exception {
+        // The forking shell is a child: a shell that cannot fork gives up. Counting uses a glob, no fork.
+        ObjectNode c = Bundles.create(bundle, "sh -c 'for i in $(seq 50); do sleep 30 & done' 2>/dev/null;"
+                + " set -- /proc/[0-9]*; echo $# > /out/procs");
+        resources(c).putObject("pids").put("limit", 10);
+        Bundles.write(bundle, c);
+        rt.run(opts("pids"), false, false);
+        int procs = Integer.parseInt(Bundles.out(bundle, "procs"));
+        assertTrue(procs <= 10, "at most pids.max tasks, saw " + procs);
+    }
+
+    @Test
+    void cpuQuotaThrottles() throws Exception {
+        ObjectNode c = Bundles.create(bundle, "end=$(($(date +%s) + 2)); while [ $(date +%s) -lt $end ]; do :; done");
+        resources(c).putObject("cpu").put("quota", 10000).put("period", 100000);
+        Bundles.write(bundle, c);
+        rt.run(opts("cpu"), false, true);
+        CgroupStats s = rt.stats("cpu");
+        assertTrue(s.cpu().throttling().throttledPeriods() > 0, "the busy loop was throttled: " + s.cpu());
+    }
+
+    @Test
+    void freezerStopsProgress() throws Exception {
+        Bundles.create(bundle, "i=0; while true; do i=$((i+1)); echo $i > /out/n; done");
+        rt.create(opts("frz"));
+        rt.start("frz");
+        Thread.sleep(300);
+        rt.pause("frz");
+        String frozen = Bundles.out(bundle, "n");
+        Thread.sleep(500);
+        assertEquals(frozen, Bundles.out(bundle, "n"), "no progress while frozen");
+        rt.resume("frz");
+        Thread.sleep(300);
+        assertNotEquals(frozen, Bundles.out(bundle, "n"), "progress after resume");
+    }
+}
