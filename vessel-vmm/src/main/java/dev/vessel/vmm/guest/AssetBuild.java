@@ -1,0 +1,133 @@
+package dev.vessel.vmm.guest;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * One cached build step: a bash script from this module's resources that turns Debian packages
+ * into files in {@code <cache>/<name>-<key>/}. The key hashes everything the output depends on
+ * (script, config, Debian package versions), so a changed input means a new directory and an
+ * unchanged one is never rebuilt. A file lock keeps concurrent Vessel processes from building
+ * the same thing twice.
+ */
+final class AssetBuild {
+
+    private final String name;
+    private final String script;
+    private final List<byte[]> inputs;
+    private final List<String> packages;
+
+    AssetBuild(String name, String script, List<byte[]> inputs, List<String> packages) {
+        this.name = name;
+        this.script = script;
+        this.inputs = inputs;
+        this.packages = packages;
+    }
+
+    static byte[] resource(String path) {
+        try (InputStream in = AssetBuild.class.getResourceAsStream("/guest/" + path)) {
+            if (in == null) {
+                throw new IllegalStateException("resource guest/" + path + " is missing from the vessel-vmm jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** First 16 hex digits of SHA-256 over the inputs, each length-prefixed. */
+    static String hash(List<byte[]> parts) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (byte[] p : parts) {
+                sha.update(Integer.toString(p.length).getBytes(StandardCharsets.US_ASCII));
+                sha.update((byte) ':');
+                sha.update(p);
+            }
+            return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError("SHA-256 is a required JDK algorithm", e);
+        }
+    }
+
+    String key() {
+        List<byte[]> all = new ArrayList<>(inputs);
+        all.add(resource(script));
+        for (String p : packages) {
+            all.add((p + "=" + DebianPackages.version(p)).getBytes(StandardCharsets.UTF_8));
+        }
+        return hash(all);
+    }
+
+    /** The output directory, built first if it is not in the cache yet. */
+    Path ensure(Path cache, PrintStream progress, List<String> scriptArgs) throws IOException {
+        Path out = cache.resolve(name + "-" + key());
+        if (Files.isDirectory(out)) {
+            return out;
+        }
+        Files.createDirectories(cache);
+        try (FileChannel lockFile = FileChannel.open(cache.resolve("." + name + ".lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock held = lockFile.lock()) {
+            assert held.isValid();
+            if (Files.isDirectory(out)) {
+                return out; // another process built it while we waited
+            }
+            build(out, progress, scriptArgs);
+        }
+        return out;
+    }
+
+    private void build(Path out, PrintStream progress, List<String> scriptArgs) throws IOException {
+        Path scriptFile = Files.createTempFile("vessel-" + name, ".sh");
+        Path log = out.resolveSibling(out.getFileName() + ".log");
+        long start = System.nanoTime();
+        try {
+            Files.write(scriptFile, resource(script));
+            List<String> command = new ArrayList<>(List.of("bash", scriptFile.toString()));
+            command.addAll(scriptArgs);
+            command.add(out.toString());
+            progress.printf("vessel: building guest %s from Debian packages (first use; cached in %s)%n", name, out);
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                 Writer w = Files.newBufferedWriter(log)) {
+                String prefix = "build-" + name + ": ";
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    w.write(line);
+                    w.write('\n');
+                    if (line.startsWith(prefix)) {
+                        progress.printf("vessel: [%3ds] %s%n", (System.nanoTime() - start) / 1_000_000_000L,
+                                line.substring(prefix.length()));
+                    }
+                }
+            }
+            int status = p.waitFor();
+            if (status != 0 || !Files.isDirectory(out)) {
+                throw new IOException("building the guest " + name + " failed (exit " + status + "); the build log is " + log);
+            }
+            progress.printf("vessel: guest %s ready after %ds%n", name, (System.nanoTime() - start) / 1_000_000_000L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("building the guest " + name + " was interrupted", e);
+        } finally {
+            Files.deleteIfExists(scriptFile);
+        }
+    }
+}

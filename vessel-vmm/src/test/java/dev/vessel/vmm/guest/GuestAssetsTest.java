@@ -1,0 +1,75 @@
+package dev.vessel.vmm.guest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class GuestAssetsTest {
+
+    @Test
+    void initramfsHoldsInitBusyboxLinksConsoleAndCommand() {
+        byte[] init = AssetBuild.resource("init");
+        Initramfs fs = GuestAssets.image(new byte[] {0x7f, 'E', 'L', 'F'},
+                List.of("/bin/ls", "/sbin/ip", "/usr/bin/md5sum", "/usr/sbin/chroot", "/linuxrc", "/bin/busybox"),
+                init, "'uname' '-a'".getBytes());
+        Map<String, Initramfs.Entry> byName = fs.entries().stream()
+                .collect(Collectors.toMap(Initramfs.Entry::name, e -> e));
+        assertEquals(Initramfs.S_IFCHR | 0600, byName.get("dev/console").mode());
+        assertEquals(Initramfs.S_IFREG | 0755, byName.get("init").mode());
+        assertEquals("busybox", new String(byName.get("bin/ls").data()));
+        assertEquals("../bin/busybox", new String(byName.get("sbin/ip").data()));
+        assertEquals("../../bin/busybox", new String(byName.get("usr/bin/md5sum").data()));
+        assertEquals("../../bin/busybox", new String(byName.get("usr/sbin/chroot").data()));
+        assertTrue(!byName.containsKey("linuxrc"), "linuxrc would shadow /init");
+        assertEquals(Initramfs.S_IFREG | 0755, byName.get("bin/busybox").mode(), "the binary, not a link");
+        assertEquals("'uname' '-a'", new String(byName.get("etc/vessel/cmd").data()));
+        assertEquals(Initramfs.S_IFDIR | 01777, byName.get("tmp").mode());
+    }
+
+    @Test
+    void initScriptPrintsTheMarkersAndPowersOff() {
+        String init = new String(AssetBuild.resource("init"), StandardCharsets.UTF_8);
+        assertTrue(init.startsWith("#!/bin/busybox sh\n"));
+        assertTrue(init.contains("echo VESSEL-INIT-READY"));
+        assertTrue(init.contains("VESSEL-EXIT=%d"));
+        assertTrue(init.contains("poweroff -f"));
+    }
+
+    /** The quoting must survive a real POSIX shell's eval, byte for byte. */
+    @Test
+    void quotedCommandEvaluatesToTheSameArgv() throws IOException, InterruptedException {
+        List<String> argv = List.of("printf", "[%s]\\n", "a b", "it's", "$HOME", "`id`", "x\ny", "*", "");
+        String quoted = GuestAssets.shellQuote(argv);
+        Process p = new ProcessBuilder("sh", "-c", "eval \"$1\"", "sh", quoted).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertEquals("[a b]\n[it's]\n[$HOME]\n[`id`]\n[x\ny]\n[*]\n[]\n", out);
+    }
+
+    @Test
+    void commandParameterIsBase64OfTheQuotedWords() {
+        String param = GuestAssets.commandParameter(List.of("sh", "-c", "echo hi | md5sum"));
+        assertTrue(param.startsWith("vessel.cmd="));
+        assertTrue(!param.contains(" "), "one kernel parameter");
+        String decoded = new String(Base64.getDecoder().decode(param.substring("vessel.cmd=".length())), StandardCharsets.UTF_8);
+        assertEquals("'sh' '-c' 'echo hi | md5sum'", decoded);
+    }
+
+    @Test
+    void cacheKeysChangeWithTheirInputs() {
+        String a = AssetBuild.hash(List.of("config A".getBytes()));
+        assertEquals(a, AssetBuild.hash(List.of("config A".getBytes())));
+        assertNotEquals(a, AssetBuild.hash(List.of("config B".getBytes())));
+        // Length prefixes keep ["ab","c"] and ["a","bc"] apart.
+        assertNotEquals(AssetBuild.hash(List.of("ab".getBytes(), "c".getBytes())),
+                AssetBuild.hash(List.of("a".getBytes(), "bc".getBytes())));
+    }
+}
