@@ -1,6 +1,8 @@
 package dev.vessel.runtime.cgroups;
 
+import dev.vessel.runtime.cgroups.devices.BpfDeviceGate;
 import dev.vessel.runtime.cgroups.v1.V1Manager;
+import dev.vessel.runtime.cgroups.v2.V2Manager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +28,7 @@ public final class CgroupManagers {
         CgroupLayout layout = CgroupLayout.parse(read(root, "proc/self/mountinfo"), read(root, "proc/self/cgroup"), root);
         return switch (layout.mode()) {
             case V1, HYBRID -> new V1Manager(layout, path, root);
-            case V2 -> throw new CgroupException("cgroup v2 (unified) hosts are not supported yet");
+            case V2 -> new V2Manager(layout, path, new BpfDeviceGate());
         };
     }
 
