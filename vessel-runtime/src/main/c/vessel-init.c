@@ -35,7 +35,7 @@
  * Wire encoding (little-endian). Every message is a frame: u32 type, u32 length, payload.
  *   Java -> helper   0x100 HEADER  u32 magic 0x504c5356 ("VSLP"), u32 version 1,
  *                                  u32 mode (1 DETACH, 2 MONITOR), u32 op count
- *                    1..31  OP     the op's fields, in the order of OPS below
+ *                    1..32  OP     the op's fields, in the order of OPS below
  *                    0x101  GO     (empty)
  *   helper -> Java   0x200  PID    u32 pid of the child in the helper's pid namespace
  *                    0x201  READY  (empty)
@@ -114,7 +114,8 @@
     X(28, CLOSE_FDS, "u")               \
     X(29, CHECK_EXEC, "ss")             \
     X(30, WAIT_START, "s")              \
-    X(31, EXEC, "ssLL")
+    X(31, EXEC, "ssLL")                 \
+    X(32, CONSOLE, "us")
 
 #define X_ENUM(code, name, fields) OP_##name = code,
 enum { OPS(X_ENUM) OP_LAST };
@@ -337,8 +338,9 @@ static void fd_path(char *buf, size_t size, int fd) {
     snprintf(buf, size, "/proc/self/fd/%d", fd);
 }
 
-/* Splits path into its parent (opened in root, O_PATH directory) and its last component. */
-static int open_parent(const char *root, const char *path, const char **base) {
+/* Splits path into its parent (opened in root, O_PATH directory) and its last component,
+ * returned in *base (malloc'ed, freed by the caller; trailing slashes dropped). */
+static int open_parent(const char *root, const char *path, char **base) {
     char *copy = strdup(path);
     if (!copy)
         return -ENOMEM;
@@ -347,14 +349,15 @@ static int open_parent(const char *root, const char *path, const char **base) {
         copy[--len] = 0;
     char *slash = strrchr(copy, '/');
     const char *name = slash ? slash + 1 : copy;
-    if (*name == 0 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+    if (*name == 0 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || !(*base = strdup(name))) {
         free(copy);
-        return -EINVAL;
+        return *name ? -ENOMEM : -EINVAL;
     }
-    *base = path + (name - copy);
     const char *dir = slash == copy ? "/" : (slash ? (*slash = 0, copy) : ".");
     int fd = open_in(root, dir, O_PATH | O_DIRECTORY);
     free(copy);
+    if (fd < 0)
+        free(*base);
     return fd;
 }
 
@@ -443,8 +446,7 @@ static int op_mkfile(const char *root, const char *path, mode_t mode) {
     }
     if (fd != -ENOENT)
         return fd;
-    const char *base;
-    char *dir = strdup(path);
+    char *base, *dir = strdup(path);
     if (!dir)
         return -ENOMEM;
     char *slash = strrchr(dir, '/');
@@ -464,11 +466,12 @@ static int op_mkfile(const char *root, const char *path, mode_t mode) {
     if (fd >= 0)
         close(fd);
     close(parent);
+    free(base);
     return r;
 }
 
 static int op_mknod(struct op *op) {
-    const char *base;
+    char *base;
     int parent = open_parent(op->s[0], op->s[1], &base);
     if (parent < 0)
         return parent;
@@ -479,16 +482,18 @@ static int op_mknod(struct op *op) {
     else if (fchownat(parent, base, (uid_t)op->n[2], (gid_t)op->n[3], AT_SYMLINK_NOFOLLOW) < 0)
         r = err();
     close(parent);
+    free(base);
     return r;
 }
 
 static int op_symlink(struct op *op) {
-    const char *base;
+    char *base;
     int parent = open_parent(op->s[0], op->s[2], &base);
     if (parent < 0)
         return parent;
     int r = symlinkat(op->s[1], parent, base) < 0 && errno != EEXIST ? err() : 0;
     close(parent);
+    free(base);
     return r;
 }
 
@@ -668,6 +673,58 @@ static int exec_lookup(const char *file, const char *search, char **argv, char *
     return seen_eacces ? -EACCES : -ENOENT;
 }
 
+/* CONSOLE: the pty comes from the container's own devpts (we are past the pivot); the peer is
+ * opened through the master, so no path lookup can substitute another terminal. */
+static int op_console(int sock, const char *console) {
+    int unlock = 0, number, peer = -1, r = 0;
+    char name[32];
+    int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0)
+        return err();
+    if (ioctl(master, TIOCSPTLCK, &unlock) < 0 || ioctl(master, TIOCGPTN, &number) < 0 ||
+        (peer = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY)) < 0) {
+        r = err();
+        goto out;
+    }
+    snprintf(name, sizeof name, "/dev/pts/%d", number);
+    if (*console && mount(name, console, NULL, MS_BIND, NULL) < 0) {
+        r = err();
+        goto out;
+    }
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } control;
+    memset(&control, 0, sizeof control);
+    struct iovec iov = {.iov_base = name, .iov_len = strlen(name)};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                         .msg_controllen = sizeof control.buf};
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cmsg), &master, sizeof(int));
+    ssize_t sent;
+    do {
+        sent = sendmsg(sock, &msg, MSG_NOSIGNAL);
+    } while (sent < 0 && errno == EINTR);
+    if (sent < 0) {
+        r = err();
+        goto out;
+    }
+    for (int fd = 0; fd < 3; fd++) {
+        if (dup2(peer, fd) < 0) {
+            r = err();
+            goto out;
+        }
+    }
+out:
+    close(master);
+    if (peer > 2)
+        close(peer);
+    return r;
+}
+
 /* WAIT_START: READY to Java (through the helper), then block until `start` opens the fifo for
  * reading. The directory was opened before any op ran, so it is reachable after pivot_root. */
 static int op_wait_start(struct op *op) {
@@ -765,6 +822,8 @@ static int run_op(struct op *op) {
         return op_wait_start(op);
     case OP_EXEC:
         return exec_lookup(s[0], s[1], op->list[0], op->list[1], 1);
+    case OP_CONSOLE:
+        return op_console((int)n[0], s[0]);
     }
     return -EINVAL;
 }
@@ -836,11 +895,14 @@ static void monitor(pid_t pid, const sigset_t *forward) {
 }
 
 int main(int argc, char **argv) {
-    long preserved = argc > 1 ? strtol(argv[1], NULL, 10) : 0;
+    char *end = "";
+    long preserved = argc > 1 ? strtol(argv[1], &end, 10) : 0;
     /* The channel moves above the preserved fds, which move down to 3.. as runc passes them. */
-    channel = fcntl(3, F_DUPFD_CLOEXEC, 4 + (int)preserved);
+    channel = fcntl(3, F_DUPFD_CLOEXEC, 4 + (int)(preserved > 0 && preserved < 65536 ? preserved : 0));
     if (channel < 0)
-        return 1;
+        return 1; /* no channel to report on: Java sees the exit status and EOF */
+    if (*end || preserved < 0 || preserved >= 65536)
+        fail_plan(PLAN_INDEX, -EINVAL);
     for (long i = 0; i < preserved; i++)
         if (dup2(4 + (int)i, 3 + (int)i) < 0)
             fail_plan(PLAN_INDEX, err());

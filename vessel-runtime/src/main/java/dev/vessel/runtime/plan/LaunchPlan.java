@@ -36,6 +36,10 @@ public final class LaunchPlan {
         this.steps = List.copyOf(steps);
     }
 
+    public static LaunchPlan of(Mode mode, List<Step> steps) {
+        return new LaunchPlan(mode, steps);
+    }
+
     public static Builder builder(Mode mode) {
         return new Builder(mode);
     }

@@ -32,7 +32,7 @@ public sealed interface Op {
 
     /* ---- child side ---- */
 
-    /** setsid(); with {@code ctty} also TIOCSCTTY on fd 0. */
+    /** setsid(); with {@code ctty} also TIOCSCTTY on fd 0 (so after {@link Console}). */
     record SetSid(boolean ctty) implements Op {}
 
     /** setresuid/setresgid(0) right after the clone, to become root of a new user namespace. */
@@ -54,10 +54,10 @@ public sealed interface Op {
     /** mkdir -p of {@code path} in root, each created directory with {@code mode}. */
     record MkdirAll(String root, String path, int mode) implements Op {}
 
-    /** create an empty regular file (a bind-mount target for a file) in root; parents too. */
+    /** create an empty regular file (a bind-mount target for a file) in root; missing parents are made 0755. */
     record MkFile(String root, String path, int mode) implements Op {}
 
-    /** mknod in root, then chown. */
+    /** mknod in root, then chown; EEXIST is not an error (as runc: an existing node is kept). */
     record Mknod(String root, String path, int mode, long dev, int uid, int gid) implements Op {}
 
     /** symlink(target, linkpath in root); EEXIST is not an error. */
@@ -84,6 +84,17 @@ public sealed interface Op {
 
     record Umask(int mask) implements Op {}
 
+    /**
+     * The container's terminal, created inside it (after the pivot, so from its own devpts):
+     * open /dev/ptmx, unlock, open the peer through the master (TIOCGPTPEER), bind the peer onto
+     * {@code consolePath} unless it is "", send the master over the connected AF_UNIX socket
+     * {@code socketFd} (SCM_RIGHTS, with the peer's name "/dev/pts/N" as the data, as runc does
+     * for --console-socket), then make the peer fds 0, 1 and 2. {@code socketFd} is the
+     * container-side number (e.g. passed as the last preserved fd, and made close-on-exec by
+     * {@link CloseFds}).
+     */
+    record Console(int socketFd, String consolePath) implements Op {}
+
     /** drop every capability not in {@code bounding} from the bounding set; PR_SET_KEEPCAPS. */
     record CapBounding(long bounding) implements Op {}
 
@@ -101,7 +112,10 @@ public sealed interface Op {
     /** install a classic BPF seccomp filter (little-endian sock_filter array), with SECCOMP_FILTER_FLAG_* flags. */
     record Seccomp(byte[] bpf, int flags) implements Op {}
 
-    /** close every fd >= {@code from} except the helper's own channel (made close-on-exec). */
+    /**
+     * Every fd >= {@code from} is made close-on-exec, so the exec closes them; the helper's own
+     * descriptors stay usable until then. Preserved fds are 3..from-1.
+     */
     record CloseFds(int from) implements Op {}
 
     /** look up {@code file} on {@code searchPath} (when it has no '/') and check it is executable; fails with ENOENT/EACCES. */

@@ -60,6 +60,7 @@ final class PlanEncoder {
             case Op.CheckExec _ -> 29;
             case Op.WaitStart _ -> 30;
             case Op.Exec _ -> 31;
+            case Op.Console _ -> 32;
         };
     }
 

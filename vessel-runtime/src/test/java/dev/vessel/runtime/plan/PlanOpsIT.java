@@ -138,21 +138,31 @@ class PlanOpsIT {
 
     @Test
     void preservedDescriptorsAndCloseFds() {
-        Fds.Pair extra = Fds.pipe();
-        LaunchPlan plan = container(rootfs, LaunchPlan.Mode.MONITOR)
-                .add(new Op.PivotRoot(root, false), "root.path")
-                .add(new Op.CloseFds(4), "(preserve-fds 1)")
-                .add(sh("echo via-3 >&3; ls /proc/$$/fd | tr '\\n' ' '"), "process.args")
-                .build();
+        // Two preserved fds become the container's 3 and 4; CloseFds(4) then lets only 3 through.
+        assertEquals("fd4-closed\n", runWithTwoPreserved(true));
+        assertTrue(runWithTwoPreserved(false).startsWith("pipe:["), "without CloseFds fd 4 stays open");
+    }
+
+    private String runWithTwoPreserved(boolean closeFds) {
+        Fds.Pair three = Fds.pipe();
+        Fds.Pair four = Fds.pipe();
+        LaunchPlan.Builder b = container(rootfs, LaunchPlan.Mode.MONITOR)
+                .add(new Op.PivotRoot(root, false), "root.path");
+        if (closeFds) {
+            b.add(new Op.CloseFds(4), "--preserve-fds 1");
+        }
+        b.add(sh("echo via-3 >&3; readlink /proc/self/fd/4 2>/dev/null || echo fd4-closed"), "process.args");
         Launches.Result r;
         try {
-            r = run(plan, List.of(extra.second()), pid -> { });
+            r = run(b.build(), List.of(three.second(), four.second()), pid -> { });
         } finally {
-            Fds.close(extra.second());
+            Fds.close(three.second());
+            Fds.close(four.second());
         }
-        assertEquals("via-3\n", Launches.readAll(extra.first()));
-        Fds.close(extra.first());
-        assertEquals("0 1 2 3 ", r.out());
+        assertEquals("via-3\n", Launches.readAll(three.first()));
+        Fds.close(three.first());
+        Fds.close(four.first());
+        return r.out();
     }
 
     @Test
