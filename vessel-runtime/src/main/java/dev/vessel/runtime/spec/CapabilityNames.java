@@ -25,6 +25,6 @@ public final class CapabilityNames {
 
     /** The capability's number, or -1 if the name is not one. */
     public static int number(String name) {
-        return ALL.indexOf(name);
+        return name == null ? -1 : ALL.indexOf(name);
     }
 }

@@ -44,8 +44,8 @@ final class LinuxChecks {
         if (cg != null && Problems.hasDotDot(cg)) {
             out.add("linux.cgroupsPath", q(cg) + " contains \"..\"; a cgroup path must stay below the cgroup root");
         }
-        if (linux.personality() != null && !List.of("LINUX", "LINUX32").contains(linux.personality().domain())) {
-            out.add("linux.personality.domain", q(linux.personality().domain()) + " is not supported; use LINUX or LINUX32");
+        if (linux.personality() != null && !Problems.in(List.of("LINUX", "LINUX32"), linux.personality().domain())) {
+            out.add("linux.personality.domain", Problems.notA(linux.personality().domain(), "supported") + "; use LINUX or LINUX32");
         }
         netDevices(linux, out);
     }
@@ -64,7 +64,7 @@ final class LinuxChecks {
                 continue;
             }
             if (!Namespaces.isKnown(ns.type())) {
-                out.add(at + ".type", q(ns.type()) + " is not a namespace type" + Problems.choices(ns.type(), Namespaces.TYPES));
+                out.add(at + ".type", Problems.notA(ns.type(), "a namespace type") + Problems.choices(ns.type(), Namespaces.TYPES));
             } else if (seen.putIfAbsent(ns.type(), i) != null) {
                 out.add(at + ".type", q(ns.type()) + " is already listed at linux.namespaces[" + seen.get(ns.type())
                         + "]; list each type once");
@@ -158,8 +158,8 @@ final class LinuxChecks {
                 out.add(at, "is null; remove it");
                 continue;
             }
-            if (!DEVICE_TYPES.contains(d.type())) {
-                out.add(at + ".type", q(d.type()) + " is not a device type; use c (char), b (block), u (unbuffered char) or p (fifo)");
+            if (!Problems.in(DEVICE_TYPES, d.type())) {
+                out.add(at + ".type", Problems.notA(d.type(), "a device type") + "; use c (char), b (block), u (unbuffered char) or p (fifo)");
             }
             if (d.path() == null || !Problems.isAbsolute(d.path())) {
                 out.add(at + ".path", q(d.path()) + " is not an absolute path; give the node's path in the container, e.g. \"/dev/fuse\"");

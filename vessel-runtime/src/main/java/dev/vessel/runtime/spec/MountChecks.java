@@ -4,9 +4,16 @@ import static dev.vessel.runtime.spec.Problems.orEmpty;
 import static dev.vessel.runtime.spec.Problems.q;
 
 import java.util.List;
+import java.util.Set;
 
 /** Checks of {@code root}, {@code mounts} and {@code hooks}: the paths Vessel acts on. */
 final class MountChecks {
+
+    /**
+     * Volume options of Docker and Podman that reach config.json on bind mounts and that runc
+     * passes on as (ignored) data: accepted so that those engines work unchanged.
+     */
+    private static final Set<String> ENGINE_OPTIONS = Set.of("z", "Z", "U", "O", "copy", "nocopy", "notmpcopyup");
 
     private MountChecks() {}
 
@@ -53,7 +60,7 @@ final class MountChecks {
                 out.add(at + ".options[" + j + "]", "is empty; remove it");
             } else if (opt.indexOf(',') >= 0) {
                 out.add(at + ".options[" + j + "]", q(opt) + " contains \",\"; give each option as its own array element");
-            } else if (bind && !opt.contains("=") && !MountOptions.isKnown(opt)) {
+            } else if (bind && !opt.contains("=") && !MountOptions.isKnown(opt) && !ENGINE_OPTIONS.contains(opt)) {
                 // A bind mount passes no data to a filesystem, so an unknown word can only be a typo.
                 out.add(at + ".options[" + j + "]", q(opt) + " is not a mount option"
                         + Problems.choices(opt, MountOptions.known(), "the runtime-spec's mount options (mount(8))"));

@@ -134,6 +134,9 @@ public final class MountOptions {
         List<String> data = new ArrayList<>();
         List<String> unrecognised = new ArrayList<>();
         for (String o : options == null ? List.<String>of() : options) {
+            if (o == null) {
+                continue; // the validator reports it; the parser refuses null elements anyway
+            }
             Flag f = FLAGS.get(o);
             Flag attr = RECURSIVE_ATTRS.get(o);
             Long prop = PROPAGATION_OPTIONS.get(o);
@@ -179,7 +182,7 @@ public final class MountOptions {
 
     /** True if the option is one Vessel interprets itself (not passed on as filesystem data). */
     public static boolean isKnown(String option) {
-        return FLAGS.containsKey(option) || PROPAGATION_OPTIONS.containsKey(option)
+        return option != null && FLAGS.containsKey(option) || PROPAGATION_OPTIONS.containsKey(option)
                 || RECURSIVE_ATTRS.containsKey(option)
                 || option.equals("tmpcopyup") || option.equals("idmap") || option.equals("ridmap");
     }

@@ -31,7 +31,7 @@ public final class Namespaces {
     private Namespaces() {}
 
     public static boolean isKnown(String type) {
-        return CLONE_FLAGS.containsKey(type);
+        return type != null && CLONE_FLAGS.containsKey(type);
     }
 
     /** The CLONE_NEW* flag of a known type. */

@@ -39,6 +39,16 @@ final class Problems {
         return names.size() > 12 && reference != null ? "; see " + reference : "; use one of " + String.join(", ", names);
     }
 
+    /** {@code "X" is not <what>}, or {@code is missing} when there is no value at all. */
+    static String notA(String value, String what) {
+        return value == null ? "is missing" : q(value) + " is not " + what;
+    }
+
+    /** Null-safe membership (List.of and Set.of throw on null). */
+    static boolean in(Collection<String> names, String value) {
+        return value != null && names.contains(value);
+    }
+
     static boolean isAbsolute(String path) {
         return path != null && path.startsWith("/");
     }

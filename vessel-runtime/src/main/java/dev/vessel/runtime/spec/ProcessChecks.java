@@ -55,8 +55,8 @@ final class ProcessChecks {
         }
         if (p.ioPriority() != null) {
             ProcessSpec.IoPriority io = p.ioPriority();
-            if (!IO_CLASSES.contains(io.ioClass())) {
-                out.add("process.ioPriority.class", q(io.ioClass()) + " is not an I/O class" + Problems.choices(io.ioClass(), IO_CLASSES));
+            if (!Problems.in(IO_CLASSES, io.ioClass())) {
+                out.add("process.ioPriority.class", Problems.notA(io.ioClass(), "an I/O class") + Problems.choices(io.ioClass(), IO_CLASSES));
             }
             if (io.priority() < 0 || io.priority() > 7) {
                 out.add("process.ioPriority.priority", io.priority() + " is outside 0..7 (0 is the highest)");
@@ -159,7 +159,7 @@ final class ProcessChecks {
                 continue;
             }
             if (RlimitTypes.number(r.type()) < 0) {
-                out.add(at + ".type", q(r.type()) + " is not a resource limit (see setrlimit(2))"
+                out.add(at + ".type", Problems.notA(r.type(), "a resource limit (see setrlimit(2))")
                         + Problems.choices(r.type(), RlimitTypes.ALL));
             } else if (seen.putIfAbsent(r.type(), i) != null) {
                 out.add(at + ".type", q(r.type()) + " is already set by process.rlimits[" + seen.get(r.type())
@@ -173,8 +173,8 @@ final class ProcessChecks {
     }
 
     private static void scheduler(ProcessSpec.Scheduler s, Problems out) {
-        if (!POLICIES.contains(s.policy())) {
-            out.add("process.scheduler.policy", q(s.policy()) + " is not a scheduling policy"
+        if (!Problems.in(POLICIES, s.policy())) {
+            out.add("process.scheduler.policy", Problems.notA(s.policy(), "a scheduling policy")
                     + Problems.choices(s.policy(), POLICIES.stream().sorted().toList()));
         }
         if (s.nice() != null && (s.nice() < -20 || s.nice() > 19)) {
@@ -189,7 +189,7 @@ final class ProcessChecks {
         }
         List<String> flags = orEmpty(s.flags());
         for (int i = 0; i < flags.size(); i++) {
-            if (!SCHED_FLAGS.contains(flags.get(i))) {
+            if (!Problems.in(SCHED_FLAGS, flags.get(i))) {
                 out.add("process.scheduler.flags[" + i + "]", q(flags.get(i)) + " is not a scheduler flag"
                         + Problems.choices(flags.get(i), SCHED_FLAGS.stream().sorted().toList()));
             }

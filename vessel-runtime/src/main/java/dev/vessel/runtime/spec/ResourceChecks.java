@@ -17,7 +17,7 @@ final class ResourceChecks {
     /** Below this no process starts: the limit is a typo (bytes meant as KiB or MiB). */
     static final long MIN_MEMORY = 4L << 20;
     private static final Pattern PAGE_SIZE = Pattern.compile("\\d+(KB|MB|GB|TB|PB)");
-    private static final Pattern UNIFIED_KEY = Pattern.compile("[a-z_]+\\.[a-z0-9_.]+");
+    private static final Pattern UNIFIED_KEY = Pattern.compile("[a-z_]+\\.[A-Za-z0-9_.]+");
 
     private ResourceChecks() {}
 

@@ -14,6 +14,6 @@ public final class RlimitTypes {
 
     /** The resource number, or -1 if the name is not one. */
     public static int number(String type) {
-        return ALL.indexOf(type);
+        return type == null ? -1 : ALL.indexOf(type);
     }
 }

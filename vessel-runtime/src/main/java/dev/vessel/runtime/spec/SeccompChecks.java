@@ -43,8 +43,8 @@ final class SeccompChecks {
             if (orEmpty(sc.names()).isEmpty()) {
                 out.add(at + ".names", "is empty; list the syscalls this rule is for");
             }
-            if (!SeccompNames.ACTIONS.contains(sc.action())) {
-                out.add(at + ".action", q(sc.action()) + " is not a seccomp action" + Problems.choices(sc.action(), SeccompNames.ACTIONS));
+            if (!Problems.in(SeccompNames.ACTIONS, sc.action())) {
+                out.add(at + ".action", Problems.notA(sc.action(), "a seccomp action") + Problems.choices(sc.action(), SeccompNames.ACTIONS));
             } else if (sc.action().equals("SCMP_ACT_NOTIFY")) {
                 notify = true;
                 if (orEmpty(sc.names()).contains("write")) {
@@ -62,8 +62,8 @@ final class SeccompChecks {
                 if (a.index() >= SeccompNames.MAX_ARGS) {
                     out.add(argAt + ".index", a.index() + " is not a syscall argument; use 0..5");
                 }
-                if (!SeccompNames.OPERATORS.contains(a.op())) {
-                    out.add(argAt + ".op", q(a.op()) + " is not a comparison" + Problems.choices(a.op(), SeccompNames.OPERATORS));
+                if (!Problems.in(SeccompNames.OPERATORS, a.op())) {
+                    out.add(argAt + ".op", Problems.notA(a.op(), "a comparison") + Problems.choices(a.op(), SeccompNames.OPERATORS));
                 }
             }
         }
@@ -75,7 +75,7 @@ final class SeccompChecks {
     private static void names(String path, List<String> values, List<String> allowed, String what, Problems out) {
         List<String> list = orEmpty(values);
         for (int i = 0; i < list.size(); i++) {
-            if (!allowed.contains(list.get(i))) {
+            if (!Problems.in(allowed, list.get(i))) {
                 out.add(path + "[" + i + "]", q(list.get(i)) + " is not " + what + Problems.choices(list.get(i), allowed));
             }
         }

@@ -1,5 +1,7 @@
 package dev.vessel.runtime.spec;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
@@ -39,6 +41,9 @@ public final class SpecJson {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                // Go reads null in a list or map as the zero value; no one writes it on purpose,
+                // and a null element would reach every consumer. Refuse it here, with its path.
+                .defaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL))
                 .build();
         // Go refuses a number or boolean where a string belongs; Jackson would stringify it.
         for (CoercionInputShape shape : new CoercionInputShape[] {

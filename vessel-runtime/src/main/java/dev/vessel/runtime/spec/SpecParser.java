@@ -3,6 +3,7 @@ package dev.vessel.runtime.spec;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
@@ -52,6 +53,13 @@ public final class SpecParser {
                 value = SpecJson.MAPPER.readValue(parser, type);
             } catch (MismatchedInputException e) {
                 throw mismatch(source, e);
+            } catch (JsonMappingException e) {
+                if (e.getCause() instanceof InputCoercionException range) {
+                    throw outOfRange(source, JsonPaths.of(e.getPath()), range, parser);
+                }
+                throw e;
+            } catch (InputCoercionException e) {
+                throw outOfRange(source, "", e, parser);
             }
         } catch (InvalidDefinitionException e) {
             // A record Jackson cannot bind is a bug in this package, not in the user's file.
@@ -99,6 +107,18 @@ public final class SpecParser {
         }
         String expected = original.startsWith(Unsigned.EXPECTED) ? original : "expected " + describe(e.getTargetType());
         return new SpecException(path, source + ": " + prefix(path) + expected + ", got " + badValue(e), e);
+    }
+
+    /** A number too big for its field: Jackson reports it as a stream error, the user needs the field. */
+    private static SpecException outOfRange(String source, String path, InputCoercionException e, JsonParser p) {
+        String got;
+        try {
+            got = p.getText();
+        } catch (IOException io) {
+            got = "a number out of range";
+        }
+        return new SpecException(path, source + ": " + prefix(path) + "expected " + describe(e.getTargetType())
+                + ", got " + got, e);
     }
 
     private static String location(JsonMappingException e) {

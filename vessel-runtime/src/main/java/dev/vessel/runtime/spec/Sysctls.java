@@ -30,8 +30,9 @@ final class Sysctls {
             if (e.getValue() == null) {
                 out.add(at, "is null; give the value as a string");
             }
-            if (Problems.hasDotDot(key.replace('.', '/')) || key.isEmpty()) {
-                out.add(at, "is not a sysctl name");
+            if (key.isEmpty() || key.contains("..") || key.startsWith(".") || key.startsWith("/")) {
+                // The name becomes a path under /proc/sys: nothing may climb out of it.
+                out.add(at, "is not a sysctl name; write it like \"net.ipv4.ip_forward\"");
             } else if (IPC.contains(name) || name.startsWith("fs.mqueue.")) {
                 need(linux, Namespaces.IPC, at, out);
             } else if (name.startsWith("net.")) {

@@ -127,6 +127,8 @@ class SpecParserTest {
         {"process":{"args":["sh",1]}}               | config.json: process.args[1]: expected a string, got 1
         {"process":{"terminal":"yes"}}              | config.json: process.terminal: expected true or false, got "yes"
         {"process":{"terminal":1}}                  | config.json: process.terminal: expected true or false, got 1
+        {"process":{"oomScoreAdj":99999999999}}     | config.json: process.oomScoreAdj: expected an integer (-2147483648 to 2147483647), got 99999999999
+        {"linux":{"resources":{"memory":{"limit":99999999999999999999}}}} | config.json: linux.resources.memory.limit: expected an integer, got 99999999999999999999
         {"process":{"oomScoreAdj":"5"}}             | config.json: process.oomScoreAdj: expected an integer (-2147483648 to 2147483647), got "5"
         {"process":{"rlimits":[{"type":"RLIMIT_NOFILE","hard":-1}]}} | config.json: process.rlimits[0].hard: expected an unsigned integer (0 to 18446744073709551615), got -1
         {"process":{"rlimits":[{"hard":18446744073709551616}]}} | config.json: process.rlimits[0].hard: expected an unsigned integer (0 to 18446744073709551615), got 18446744073709551616

@@ -46,7 +46,7 @@ class SpecValidatorTest {
     static void set(ObjectNode doc, String pointer, String json) throws Exception {
         int slash = pointer.lastIndexOf('/');
         String parentPointer = pointer.substring(0, slash);
-        String last = pointer.substring(slash + 1);
+        String last = pointer.substring(slash + 1).replace("~1", "/").replace("~0", "~");
         JsonNode parent = parentPointer.isEmpty() ? doc : doc.at(parentPointer);
         if (parent.isMissingNode()) {
             throw new IllegalArgumentException("test bug: no parent at " + parentPointer);
@@ -116,6 +116,7 @@ class SpecValidatorTest {
         default  | /process/execCPUAffinity     | {"initial":"0-a"}     | process.execCPUAffinity.initial | process.execCPUAffinity.initial "0-a" is not a CPU list
         default  | /linux/namespaces/-          | {"type":"netwrk"}     | linux.namespaces[5].type | linux.namespaces[5].type "netwrk" is not a namespace type; did you mean network?
         default  | /linux/namespaces/-          | {"type":"pid"}        | linux.namespaces[5].type | linux.namespaces[5].type "pid" is already listed at linux.namespaces[0]; list each type once
+        default  | /linux/namespaces/0          | {}                    | linux.namespaces[0].type | linux.namespaces[0].type is missing; use one of user, ipc
         default  | /linux/namespaces/0/path     | "proc/1/ns/pid"       | linux.namespaces[0].path | linux.namespaces[0].path "proc/1/ns/pid" is not an absolute path
         default  | /linux/namespaces/0          | "pid"                 | linux.namespaces[0] | config.json: linux.namespaces[0]: expected an object, got "pid"
         default  | /linux/namespaces/-          | {"type":"user"}       | linux.uidMappings | linux.uidMappings is empty but a new user namespace is requested
@@ -141,6 +142,7 @@ class SpecValidatorTest {
         default  | /linux/devices               | [{"type":"c","path":"/dev/../etc/x","major":1,"minor":1}] | linux.devices[0].path | linux.devices[0].path "/dev/../etc/x" contains ".."
         rootless | /linux/sysctl                | {"net.ipv4.ip_forward":"1"} | linux.sysctl["net.ipv4.ip_forward"] | linux.sysctl["net.ipv4.ip_forward"] needs the container to have its own network namespace
         default  | /linux/namespaces            | [{"type":"mount"},{"type":"uts"}] | linux.sysctl["kernel.shmmax"] | SKIP
+        default  | /linux/sysctl                | {"net/../kernel/panic":"1"} | linux.sysctl["net/../kernel/panic"] | linux.sysctl["net/../kernel/panic"] is not a sysctl name
         default  | /linux/sysctl                | {"kernel.panic":"1"}  | linux.sysctl["kernel.panic"] | linux.sysctl["kernel.panic"] is not in a kernel namespace of the container
         default  | /linux/sysctl                | {"kernel.hostname":"x"} | linux.sysctl["kernel.hostname"] | linux.sysctl["kernel.hostname"] conflicts with the "hostname" field
         default  | /linux/sysctl                | {"net.ipv4.ip_forward":1} | linux.sysctl["net.ipv4.ip_forward"] | config.json: linux.sysctl["net.ipv4.ip_forward"]: expected a string, got 1
@@ -206,6 +208,14 @@ class SpecValidatorTest {
         ObjectNode doc = base("default");
         set(doc, "/linux/sysctl", "{\"net.ipv4.ip_forward\":\"1\",\"net/core/somaxconn\":\"1024\",\"kernel.shmmax\":\"1\","
                 + "\"fs.mqueue.msg_max\":\"10\",\"kernel.domainname\":\"x\"}");
+        assertEquals(List.of(), SpecValidator.problems(SpecParser.parse(SpecJson.MAPPER.writeValueAsBytes(doc), "c")));
+    }
+
+    @Test
+    void engineVolumeOptionsAndCgroupV2FilesWithCapitalsAreAccepted() throws Exception {
+        ObjectNode doc = base("default");
+        set(doc, "/mounts/-", "{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/srv\",\"options\":[\"rbind\",\"rprivate\",\"Z\",\"nocopy\"]}");
+        set(doc, "/linux/resources/unified", "{\"hugetlb.2MB.max\":\"0\",\"memory.oom.group\":\"1\"}");
         assertEquals(List.of(), SpecValidator.problems(SpecParser.parse(SpecJson.MAPPER.writeValueAsBytes(doc), "c")));
     }
 
