@@ -976,6 +976,9 @@ int main(int argc, char **argv) {
     }
     close(pair[1]);
     sync_fd = pair[0];
+    for (uint32_t i = 0; i < count; i++)
+        if (ops[i].fifo_dir >= 0)
+            close(ops[i].fifo_dir); /* the child's copy is the one that waits */
     send_u32(MSG_PID, (uint32_t)pid);
 
     r = read_frame(&type, &payload, &len);
@@ -995,8 +998,10 @@ int main(int argc, char **argv) {
         ssize_t n = recv(sync_fd, msg, sizeof msg, 0);
         if (n < 0 && errno == EINTR)
             continue;
+        /* EOF: the exec closed the child's end (or the child died: its exit status will say so).
+         * A local SEQPACKET recv has no other failure once the peer is gone. */
         if (n <= 0)
-            break; /* EOF: the exec closed the child's end (or the child died) */
+            break;
         if (n >= 8 && msg[0] == MSG_READY) {
             (void)send_frame(channel, MSG_READY, NULL, 0);
             if (mode == MODE_DETACH)
