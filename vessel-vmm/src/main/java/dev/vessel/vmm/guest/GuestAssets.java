@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -88,7 +89,8 @@ public final class GuestAssets {
         }
         Initramfs fs = image(busybox, links, init, command);
         Files.createDirectories(cache);
-        Path tmp = Files.createTempFile(cache, ".initramfs", ".tmp");
+        Path tmp = Files.createTempFile(cache, ".initramfs", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
         try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
             fs.writeTo(o);
         } catch (IOException e) {
