@@ -23,48 +23,49 @@ final class ProcessChecks {
 
     private ProcessChecks() {}
 
-    static void check(ProcessSpec p, Linux linux, Problems out) {
+    /** {@code base} is "process" in a config.json, "" in exec's process.json. */
+    static void check(ProcessSpec p, Linux linux, String base, Problems out) {
         if (p == null) {
-            out.add("process", "is missing; give the program to run in process.args and its directory in process.cwd");
+            out.add(base.isEmpty() ? "process" : base, "is missing; give the program to run in args and its directory in cwd");
             return;
         }
         if (p.args() == null || p.args().isEmpty()) {
-            out.add("process.args", "is empty; give the program to run, e.g. [\"sh\"]");
+            out.add(at(base, "args"), "is empty; give the program to run, e.g. [\"sh\"]");
         } else if (p.args().get(0) == null || p.args().get(0).isEmpty()) {
-            out.add("process.args[0]", "is empty; it must name the program to run");
+            out.add(at(base, "args[0]"), "is empty; it must name the program to run");
         }
         if (p.cwd() == null || p.cwd().isEmpty()) {
-            out.add("process.cwd", "is missing; set the working directory, e.g. \"/\"");
+            out.add(at(base, "cwd"), "is missing; set the working directory, e.g. \"/\"");
         } else if (!Problems.isAbsolute(p.cwd())) {
-            out.add("process.cwd", q(p.cwd()) + " is not an absolute path; write it from the container's root, e.g. "
+            out.add(at(base, "cwd"), q(p.cwd()) + " is not an absolute path; write it from the container's root, e.g. "
                     + q("/" + p.cwd()));
         }
-        env(p.env(), "process.env", out);
+        env(p.env(), at(base, "env"), out);
         if (p.user() != null) {
-            user(p.user(), linux, out);
+            user(p.user(), linux, base, out);
         }
         if (p.capabilities() != null) {
-            capabilities(p.capabilities(), out);
+            capabilities(p.capabilities(), base, out);
         }
-        rlimits(orEmpty(p.rlimits()), out);
+        rlimits(orEmpty(p.rlimits()), base, out);
         if (p.oomScoreAdj() != null && (p.oomScoreAdj() < -1000 || p.oomScoreAdj() > 1000)) {
-            out.add("process.oomScoreAdj", p.oomScoreAdj() + " is outside -1000..1000");
+            out.add(at(base, "oomScoreAdj"), p.oomScoreAdj() + " is outside -1000..1000");
         }
         if (p.scheduler() != null) {
-            scheduler(p.scheduler(), out);
+            scheduler(p.scheduler(), base, out);
         }
         if (p.ioPriority() != null) {
             ProcessSpec.IoPriority io = p.ioPriority();
             if (!Problems.in(IO_CLASSES, io.ioClass())) {
-                out.add("process.ioPriority.class", Problems.notA(io.ioClass(), "an I/O class") + Problems.choices(io.ioClass(), IO_CLASSES));
+                out.add(at(base, "ioPriority.class"), Problems.notA(io.ioClass(), "an I/O class") + Problems.choices(io.ioClass(), IO_CLASSES));
             }
             if (io.priority() < 0 || io.priority() > 7) {
-                out.add("process.ioPriority.priority", io.priority() + " is outside 0..7 (0 is the highest)");
+                out.add(at(base, "ioPriority.priority"), io.priority() + " is outside 0..7 (0 is the highest)");
             }
         }
         if (p.execCPUAffinity() != null) {
-            cpuList("process.execCPUAffinity.initial", p.execCPUAffinity().initial(), out);
-            cpuList("process.execCPUAffinity.final", p.execCPUAffinity().finalCpus(), out);
+            cpuList(at(base, "execCPUAffinity.initial"), p.execCPUAffinity().initial(), out);
+            cpuList(at(base, "execCPUAffinity.final"), p.execCPUAffinity().finalCpus(), out);
         }
     }
 
@@ -84,9 +85,9 @@ final class ProcessChecks {
         }
     }
 
-    private static void user(ProcessSpec.User u, Linux linux, Problems out) {
+    private static void user(ProcessSpec.User u, Linux linux, String base, Problems out) {
         if (u.umask() != null && u.umask() > 0777) {
-            out.add("process.user.umask", u.umask() + " (0" + Long.toOctalString(u.umask())
+            out.add(at(base, "user.umask"), u.umask() + " (0" + Long.toOctalString(u.umask())
                     + ") has bits outside 0777; write the umask in decimal, e.g. 18 for 022");
         }
         // Only a new user namespace has mappings we can see; a joined one brings its own.
@@ -94,11 +95,11 @@ final class ProcessChecks {
         if (userns == null || (userns.path() != null && !userns.path().isEmpty())) {
             return;
         }
-        mapped("process.user.uid", u.uid(), linux.uidMappings(), "linux.uidMappings", out);
-        mapped("process.user.gid", u.gid(), linux.gidMappings(), "linux.gidMappings", out);
+        mapped(at(base, "user.uid"), u.uid(), linux.uidMappings(), "linux.uidMappings", out);
+        mapped(at(base, "user.gid"), u.gid(), linux.gidMappings(), "linux.gidMappings", out);
         List<Long> gids = orEmpty(u.additionalGids());
         for (int i = 0; i < gids.size(); i++) {
-            mapped("process.user.additionalGids[" + i + "]", gids.get(i), linux.gidMappings(), "linux.gidMappings", out);
+            mapped(at(base, "user.additionalGids[") + i + "]", gids.get(i), linux.gidMappings(), "linux.gidMappings", out);
         }
     }
 
@@ -128,7 +129,7 @@ final class ProcessChecks {
                 + "); add a mapping for it or run as a mapped id");
     }
 
-    private static void capabilities(ProcessSpec.Capabilities c, Problems out) {
+    private static void capabilities(ProcessSpec.Capabilities c, String base, Problems out) {
         Map<String, List<String>> sets = new java.util.LinkedHashMap<>();
         sets.put("bounding", c.bounding());
         sets.put("effective", c.effective());
@@ -141,7 +142,7 @@ final class ProcessChecks {
                 String name = names.get(i);
                 if (CapabilityNames.number(name) < 0) {
                     String hint = Suggest.didYouMean(name, CapabilityNames.ALL);
-                    out.add("process.capabilities." + set.getKey() + "[" + i + "]", q(name)
+                    out.add(at(base, "capabilities.") + set.getKey() + "[" + i + "]", q(name)
                             + " is not a Linux capability (CAP_CHOWN ... CAP_CHECKPOINT_RESTORE, see capabilities(7))"
                             + hint);
                 }
@@ -149,11 +150,11 @@ final class ProcessChecks {
         }
     }
 
-    private static void rlimits(List<ProcessSpec.Rlimit> rlimits, Problems out) {
+    private static void rlimits(List<ProcessSpec.Rlimit> rlimits, String base, Problems out) {
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < rlimits.size(); i++) {
             ProcessSpec.Rlimit r = rlimits.get(i);
-            String at = "process.rlimits[" + i + "]";
+            String at = at(base, "rlimits[") + i + "]";
             if (r == null) {
                 out.add(at, "is null; remove it or give {\"type\", \"hard\", \"soft\"}");
                 continue;
@@ -162,7 +163,7 @@ final class ProcessChecks {
                 out.add(at + ".type", Problems.notA(r.type(), "a resource limit (see setrlimit(2))")
                         + Problems.choices(r.type(), RlimitTypes.ALL));
             } else if (seen.putIfAbsent(r.type(), i) != null) {
-                out.add(at + ".type", q(r.type()) + " is already set by process.rlimits[" + seen.get(r.type())
+                out.add(at + ".type", q(r.type()) + " is already set by " + at(base, "rlimits[") + seen.get(r.type())
                         + "]; keep one entry per type");
             }
             if (Long.compareUnsigned(r.soft(), r.hard()) > 0) {
@@ -172,25 +173,25 @@ final class ProcessChecks {
         }
     }
 
-    private static void scheduler(ProcessSpec.Scheduler s, Problems out) {
+    private static void scheduler(ProcessSpec.Scheduler s, String base, Problems out) {
         if (!Problems.in(POLICIES, s.policy())) {
-            out.add("process.scheduler.policy", Problems.notA(s.policy(), "a scheduling policy")
+            out.add(at(base, "scheduler.policy"), Problems.notA(s.policy(), "a scheduling policy")
                     + Problems.choices(s.policy(), POLICIES.stream().sorted().toList()));
         }
         if (s.nice() != null && (s.nice() < -20 || s.nice() > 19)) {
-            out.add("process.scheduler.nice", s.nice() + " is outside -20..19");
+            out.add(at(base, "scheduler.nice"), s.nice() + " is outside -20..19");
         }
         boolean realtime = "SCHED_FIFO".equals(s.policy()) || "SCHED_RR".equals(s.policy());
         if (s.priority() != null && realtime && (s.priority() < 1 || s.priority() > 99)) {
-            out.add("process.scheduler.priority", s.priority() + " is outside 1..99, the range of " + s.policy());
+            out.add(at(base, "scheduler.priority"), s.priority() + " is outside 1..99, the range of " + s.policy());
         } else if (s.priority() != null && !realtime && s.priority() != 0) {
-            out.add("process.scheduler.priority", s.priority() + " must be 0 for " + s.policy()
+            out.add(at(base, "scheduler.priority"), s.priority() + " must be 0 for " + s.policy()
                     + "; only SCHED_FIFO and SCHED_RR take a priority");
         }
         List<String> flags = orEmpty(s.flags());
         for (int i = 0; i < flags.size(); i++) {
             if (!Problems.in(SCHED_FLAGS, flags.get(i))) {
-                out.add("process.scheduler.flags[" + i + "]", q(flags.get(i)) + " is not a scheduler flag"
+                out.add(at(base, "scheduler.flags[") + i + "]", q(flags.get(i)) + " is not a scheduler flag"
                         + Problems.choices(flags.get(i), SCHED_FLAGS.stream().sorted().toList()));
             }
         }
@@ -199,11 +200,15 @@ final class ProcessChecks {
             long deadline = s.deadline() == null ? 0 : s.deadline();
             long period = s.period() == null ? deadline : s.period();
             if (runtime == 0 || Long.compareUnsigned(runtime, deadline) > 0 || Long.compareUnsigned(deadline, period) > 0) {
-                out.add("process.scheduler", "SCHED_DEADLINE needs 0 < runtime <= deadline <= period (got runtime "
+                out.add(at(base, "scheduler"), "SCHED_DEADLINE needs 0 < runtime <= deadline <= period (got runtime "
                         + Long.toUnsignedString(runtime) + ", deadline " + Long.toUnsignedString(deadline)
                         + ", period " + Long.toUnsignedString(period) + ")");
             }
         }
+    }
+
+    static String at(String base, String name) {
+        return base.isEmpty() ? name : base + "." + name;
     }
 
     static void cpuList(String path, String value, Problems out) {

@@ -28,7 +28,7 @@ public final class SpecValidator {
         Problems out = new Problems();
         version(spec.ociVersion(), out);
         MountChecks.root(spec.root(), out);
-        ProcessChecks.check(spec.process(), spec.linux(), out);
+        ProcessChecks.check(spec.process(), spec.linux(), "process", out);
         MountChecks.mounts(Problems.orEmpty(spec.mounts()), out);
         MountChecks.hooks(spec.hooks(), out);
         LinuxChecks.check(spec, out);
@@ -43,6 +43,19 @@ public final class SpecValidator {
     public static void validateResources(LinuxResources resources) throws SpecException {
         Problems out = new Problems();
         ResourceChecks.check(resources, "", out);
+        List<SpecException> found = out.list();
+        if (!found.isEmpty()) {
+            throw found.getFirst();
+        }
+    }
+
+    /**
+     * The checks of {@code process} for {@code exec --process FILE}; paths start at that
+     * document ("args", "user.uid"). {@code linux} is the container's, for its id mappings.
+     */
+    public static void validateProcess(ProcessSpec process, Linux linux) throws SpecException {
+        Problems out = new Problems();
+        ProcessChecks.check(process, linux, "", out);
         List<SpecException> found = out.list();
         if (!found.isEmpty()) {
             throw found.getFirst();

@@ -248,6 +248,32 @@ class SpecValidatorTest {
                         .getBytes(StandardCharsets.UTF_8), "resources.json"));
     }
 
+    @Test
+    void execProcessIsCheckedWithPathsFromItsOwnDocument() throws Exception {
+        Linux linux = SpecParser.parse(SpecJson.MAPPER.writeValueAsBytes(base("userns")), "c").linux();
+        ProcessSpec ok = SpecParser.parse("{\"args\":[\"ls\"],\"cwd\":\"/\",\"user\":{\"uid\":1000}}"
+                .getBytes(StandardCharsets.UTF_8), "process.json", ProcessSpec.class);
+        SpecValidator.validateProcess(ok, linux);
+        ProcessSpec unmapped = SpecParser.parse("{\"args\":[\"ls\"],\"cwd\":\"/\",\"user\":{\"uid\":70000}}"
+                .getBytes(StandardCharsets.UTF_8), "process.json", ProcessSpec.class);
+        SpecException e = assertThrows(SpecException.class, () -> SpecValidator.validateProcess(unmapped, linux));
+        assertTrue(e.getMessage().startsWith("user.uid 70000 is not mapped in linux.uidMappings (mapped: 0-65535)"), e.getMessage());
+        ProcessSpec noArgs = SpecParser.parse("{\"cwd\":\"/\"}".getBytes(StandardCharsets.UTF_8), "process.json", ProcessSpec.class);
+        assertEquals("args", assertThrows(SpecException.class, () -> SpecValidator.validateProcess(noArgs, null)).path());
+    }
+
+    @Test
+    void containerdsDefaultSpecIsValidOnceItHasACommand() throws Exception {
+        ObjectNode doc = (ObjectNode) SpecJson.MAPPER.readTree(SpecParserTest.resource("containerd-1.6-default-spec.json"));
+        // ctr fills process.args from the image; its bare default has none, which create must refuse.
+        assertEquals("process.args", assertThrows(SpecException.class,
+                () -> parseAndValidate(SpecJson.MAPPER.writeValueAsBytes(doc))).path());
+        set(doc, "/process/args", "[\"sh\"]");
+        Spec spec = SpecParser.parse(SpecJson.MAPPER.writeValueAsBytes(doc), "config.json");
+        assertEquals(List.of(), SpecValidator.problems(spec));
+        assertEquals(doc, SpecJson.MAPPER.readTree(SpecJson.compact(spec)), "nothing lost in the round trip");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"{", "{\"ociVersion\": \"1.0.0\",}", "{\"ociVersion\" \"1.0.0\"}", "nul", "{\"a\":1}}", "\u0000"})
     void malformedJsonIsOneLineWithLineAndColumn(String json) {
