@@ -49,6 +49,11 @@
  *
  * Paths "in root" are opened with openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) beneath a
  * descriptor of the root and used as /proc/self/fd/N, so no symlink can lead outside the root.
+ *
+ * Every failing syscall of an op is reported. Not checked, on purpose: close() of descriptors we
+ * only looked through (O_PATH, directories, the read side), which cannot lose data; sends to
+ * Java after the launch (Java may be gone, as after a daemon restart; the exit code remains);
+ * and kill/waitpid while tearing down after a failure that is already being reported.
  * ----------------------------------------------------------------------------------------------
  */
 #define _GNU_SOURCE

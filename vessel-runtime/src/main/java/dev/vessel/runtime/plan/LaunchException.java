@@ -5,7 +5,7 @@ import dev.vessel.linux.Errno;
 /**
  * vessel-init could not carry out the plan. When an op failed, this names the op's index, the
  * spec field it came from, the op itself and the errno:
- * {@code mounts[2].destination: Mount[source=/nonexistent, ...] failed: ENOENT (No such file or directory)}.
+ * {@code mounts[2].destination: Mount[source="/nonexistent", ...] failed: ENOENT (No such file or directory)}.
  */
 public final class LaunchException extends RuntimeException {
 
@@ -16,7 +16,7 @@ public final class LaunchException extends RuntimeException {
 
     /** A failed op, as reported by ERROR(index, errno). */
     LaunchException(int index, LaunchPlan.Step step, int errno) {
-        super(step.label() + ": " + step.op() + " failed: " + Errno.describe(errno));
+        super(step.label() + ": " + OpText.describe(step.op()) + " failed: " + Errno.describe(errno));
         this.index = index;
         this.label = step.label();
         this.op = step.op();

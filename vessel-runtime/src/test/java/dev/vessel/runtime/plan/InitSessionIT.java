@@ -120,7 +120,9 @@ class InitSessionIT {
         assertEquals("mounts[1].source", e.label());
         assertEquals(5, e.index());
         assertEquals(Errno.ENOENT, e.errnoValue());
-        assertTrue(e.getMessage().startsWith("mounts[1].source: Mount[source=" + dir.resolve("no-such-source")), e.getMessage());
+        assertEquals("mounts[1].source: Mount[source=\"" + dir.resolve("no-such-source") + "\", sourceInRoot=false, root=\""
+                + rootfs + "\", target=\"/mnt\", fsType=\"\", flags=MS_BIND, data=\"\"] failed: ENOENT (No such file or directory)",
+                e.getMessage());
         assertTrue(e.getMessage().endsWith("ENOENT (No such file or directory)"), e.getMessage());
     }
 

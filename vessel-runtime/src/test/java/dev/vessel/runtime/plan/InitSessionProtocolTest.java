@@ -100,6 +100,20 @@ class InitSessionProtocolTest {
     }
 
     @Test
+    void detachWithoutFifoReportsExecedAndExits() {
+        LaunchPlan plan = LaunchPlan.builder(LaunchPlan.Mode.DETACH)
+                .add(new Op.Clone(0), "linux.namespaces")
+                .add(TRUE, "process.args").build();
+        try (InitSession s = InitSession.start(plan, InitSession.Stdio.INHERIT, List.of())) {
+            s.awaitPid();
+            s.proceed();
+            assertEquals(InitSession.Started.EXECED, s.awaitReady());
+            assertEquals(0, s.helperStatus().exitCode());
+            assertThrows(IllegalStateException.class, s::awaitExit);
+        }
+    }
+
+    @Test
     void aMissingHelperIsOneClearLine() {
         LaunchPlan plan = LaunchPlan.builder(LaunchPlan.Mode.MONITOR).add(new Op.Clone(0), "x").build();
         var e = assertThrows(IllegalStateException.class,
