@@ -23,16 +23,29 @@ public final class CgroupDirs {
         if (!dir.startsWith(top)) {
             throw new IllegalArgumentException(dir + " is not below " + top);
         }
-        List<Path> created = new ArrayList<>();
-        Path current = top;
-        for (Path part : top.relativize(dir)) {
-            current = current.resolve(part.toString());
+        for (int attempt = 0; ; attempt++) {
+            List<Path> created = new ArrayList<>();
+            Path current = top;
             try {
-                Files.createDirectory(current);
-                created.add(current);
-            } catch (FileAlreadyExistsException e) {
-                // Shared parent (another container made it) or a cgroup that outlived its
-                // container: join it as runc does.
+                for (Path part : top.relativize(dir)) {
+                    current = current.resolve(part.toString());
+                    try {
+                        Files.createDirectory(current);
+                        created.add(current);
+                    } catch (FileAlreadyExistsException e) {
+                        // Shared parent (another container made it) or a cgroup that outlived its
+                        // container: join it as runc does.
+                    }
+                }
+                return created;
+            } catch (NoSuchFileException e) {
+                // A parent we found existing was removed meanwhile by another container's
+                // destroy (it saw it empty): start again from the top, a few times.
+                removeCreated(created);
+                if (attempt == 3) {
+                    throw new CgroupException(who + ": creating " + current + ": its parent keeps disappearing "
+                            + "(another runtime removing it?)", "ENOENT", e);
+                }
             } catch (IOException e) {
                 // Undo our part here: the caller only learns about directories we return.
                 removeCreated(created);
@@ -41,7 +54,6 @@ public final class CgroupDirs {
                         + (errno == null ? "" : " (" + errno + ")"), errno, e);
             }
         }
-        return created;
     }
 
     /**
@@ -96,22 +108,35 @@ public final class CgroupDirs {
         }
     }
 
-    /** Pids listed in {@code cgroup.procs} of {@code dir} and all cgroups below it. */
+    /**
+     * Pids listed in {@code cgroup.procs} of {@code dir} and all cgroups below it. A cgroup that
+     * does not exist (any more) holds no process: that is an empty list, not an error.
+     */
     public static List<Integer> pidsRecursive(String who, Path dir) {
         List<Integer> pids = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path d : s.filter(Files::isDirectory).toList()) {
-                String procs = CgroupFiles.read(who, d, "cgroup.procs");
-                for (String line : procs.split("\n")) {
-                    if (!line.isBlank()) {
-                        pids.add(Integer.parseInt(line.trim()));
-                    }
-                }
-            }
+        collectPids(who, dir, pids);
+        return pids;
+    }
+
+    private static void collectPids(String who, Path dir, List<Integer> pids) {
+        String procs;
+        List<Path> children;
+        try (Stream<Path> s = Files.list(dir)) {
+            children = s.filter(Files::isDirectory).toList();
+            procs = Files.readString(dir.resolve("cgroup.procs"));
+        } catch (NoSuchFileException e) {
+            return; // removed while we looked: its tasks are gone too
         } catch (IOException e) {
             throw new CgroupException(who + ": listing " + dir + ": " + CgroupFiles.reason(e), CgroupFiles.errno(e), e);
         }
-        return pids;
+        for (String line : procs.split("\n")) {
+            if (!line.isBlank()) {
+                pids.add(Integer.parseInt(line.trim()));
+            }
+        }
+        for (Path child : children) {
+            collectPids(who, child, pids);
+        }
     }
 
     public static void sleep(long ms) {

@@ -2,6 +2,12 @@ package dev.vessel.runtime.cgroups;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import java.io.IOException;
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 
@@ -38,7 +44,7 @@ public record CgroupStats(
             @JsonProperty("throttledTime") long throttledTime) {}
 
     public record MemoryEntry(
-            @JsonProperty("limit") long limit,
+            @JsonProperty("limit") @JsonSerialize(using = Unsigned.class) long limit,
             @JsonProperty("usage") long usage,
             @JsonProperty("max") long max,
             @JsonProperty("failcnt") long failcnt) {}
@@ -69,4 +75,16 @@ public record CgroupStats(
             @JsonProperty("usage") long usage,
             @JsonProperty("max") long max,
             @JsonProperty("failcnt") long failcnt) {}
+
+    /** Writes a long as Go's uint64 would print it, so {@link #UNLIMITED} reads 18446744073709551615 as in runc. */
+    public static final class Unsigned extends StdSerializer<Long> {
+        public Unsigned() {
+            super(Long.class);
+        }
+
+        @Override
+        public void serialize(Long value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            gen.writeNumber(new BigInteger(Long.toUnsignedString(value)));
+        }
+    }
 }

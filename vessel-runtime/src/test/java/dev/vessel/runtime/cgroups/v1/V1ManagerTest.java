@@ -267,6 +267,15 @@ class V1ManagerTest {
     }
 
     @Test
+    void pidsComeFromTheFreezerTreeAndAMissingCgroupHasNone() {
+        assertEquals(List.of(), m.pids());
+        leaf("freezer", Map.of("cgroup.procs", "5\n6\n"));
+        fake.dir("sys/fs/cgroup/freezer/ctr/one/sub", Map.of("cgroup.procs", "7\n"));
+        leaf("pids", Map.of("cgroup.procs", "99\n"));
+        assertEquals(List.of(5, 6, 7), m.pids().stream().sorted().toList());
+    }
+
+    @Test
     void destroyRemovesNestedCgroupsAndToleratesMissingOnes() {
         fake.dir("sys/fs/cgroup/memory/ctr/one/inner/deeper", Map.of());
         fake.dir("sys/fs/cgroup/pids/ctr/one", Map.of());
