@@ -3,7 +3,13 @@ package dev.vessel.linux;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.OptionalLong;
 
 /** Processes: signals, waiting, pidfds, the subreaper bit, our own ids. */
 public final class Processes {
@@ -59,6 +65,28 @@ public final class Processes {
                     "prctl(PR_GET_CHILD_SUBREAPER)");
             return flag.get(JAVA_INT, 0) != 0;
         }
+    }
+
+    /**
+     * The start time of {@code pid} in clock ticks since boot (field 22 of /proc/pid/stat), or
+     * empty when no such process exists. A pid plus its start time names one process even after
+     * the pid is reused, as runc records in its state.
+     */
+    public static OptionalLong startTime(int pid) {
+        String stat;
+        try {
+            stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        } catch (NoSuchFileException e) {
+            return OptionalLong.empty(); // no such process: the answer, not an error
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().contains("No such process")) {
+                return OptionalLong.empty(); // it exited while we read
+            }
+            throw new UncheckedIOException("reading /proc/" + pid + "/stat", e);
+        }
+        // The command name (field 2) is in parentheses and may itself contain ") ": skip to the last.
+        String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return OptionalLong.of(Long.parseLong(rest[22 - 3]));
     }
 
     public static int pid() {

@@ -97,6 +97,17 @@ class FdsTest {
     }
 
     @Test
+    void startTimeIdentifiesAProcess() throws Exception {
+        int pid = new Spawn("/bin/sleep").args(List.of("30")).start();
+        long self = Processes.startTime(Processes.pid()).orElseThrow();
+        long child = Processes.startTime(pid).orElseThrow();
+        assertTrue(child >= self, child + " >= " + self);
+        Processes.kill(pid, Signals.SIGKILL);
+        Processes.waitFor(pid);
+        assertTrue(Processes.startTime(pid).isEmpty());
+    }
+
+    @Test
     void flagNames() {
         assertEquals("MS_BIND|MS_REC", Mounts.flagNames(Mounts.MS_BIND | Mounts.MS_REC));
         assertEquals("0", Mounts.flagNames(0));
