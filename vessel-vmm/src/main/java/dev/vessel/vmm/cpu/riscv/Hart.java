@@ -385,20 +385,22 @@ public final class Hart implements Runnable {
         long want;
         do {
             mip = csr.mip.get();
-            want = now >= csr.mtimecmp ? mip | (1L << Csrs.MTI) : mip & ~(1L << Csrs.MTI);
-            if (csr.stcEnabled()) {
-                want = Long.compareUnsigned(now, csr.stimecmp) >= 0 ? want | (1L << Csrs.STI) : want & ~(1L << Csrs.STI);
-            } else if (csr.sbiTimerArmed) {
-                want = now >= csr.sbiTimecmp ? want | (1L << Csrs.STI) : want & ~(1L << Csrs.STI);
+            want = Long.compareUnsigned(now, csr.mtimecmp) >= 0 ? mip | (1L << Csrs.MTI) : mip & ~(1L << Csrs.MTI);
+            if (csr.stcEnabled() || csr.sbiTimerArmed) {
+                boolean fired = (csr.stcEnabled() && Long.compareUnsigned(now, csr.stimecmp) >= 0)
+                        || (csr.sbiTimerArmed && Long.compareUnsigned(now, csr.sbiTimecmp) >= 0);
+                want = fired ? want | (1L << Csrs.STI) : want & ~(1L << Csrs.STI);
             }
         } while (want != mip && !csr.mip.compareAndSet(mip, want));
     }
 
+    /** Earliest armed timer deadline; compare values are unsigned, all ones meaning never. */
     private long nextDeadline() {
-        long d = csr.mtimecmp;
-        if (csr.stcEnabled()) {
-            d = Math.min(d, csr.stimecmp < 0 ? Long.MAX_VALUE : csr.stimecmp);
-        } else if (csr.sbiTimerArmed) {
+        long d = csr.mtimecmp < 0 ? Long.MAX_VALUE : csr.mtimecmp;
+        if (csr.stcEnabled() && csr.stimecmp >= 0) {
+            d = Math.min(d, csr.stimecmp);
+        }
+        if (csr.sbiTimerArmed && csr.sbiTimecmp >= 0) {
             d = Math.min(d, csr.sbiTimecmp);
         }
         return d;

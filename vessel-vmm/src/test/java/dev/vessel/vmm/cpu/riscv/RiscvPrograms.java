@@ -58,6 +58,11 @@ public final class RiscvPrograms {
 
     /** Assembles {@code name} (a file under src/test/resources/riscv). */
     public static Program assemble(String name) {
+        return assemble(name, 0x8000_0000L);
+    }
+
+    /** Assembles {@code name} linked to run at {@code textAddress}. */
+    public static Program assemble(String name, long textAddress) {
         assumeToolchain();
         try {
             Path dir = Files.createTempDirectory("vessel-riscv");
@@ -67,7 +72,7 @@ public final class RiscvPrograms {
                 Path bin = dir.resolve("p.bin");
                 exec(dir, AS, "-march=rv64gc", "-mabi=lp64d", "-I", RESOURCES.toAbsolutePath().toString(),
                         "-o", obj.toString(), RESOURCES.resolve(name).toAbsolutePath().toString());
-                exec(dir, "riscv64-linux-gnu-ld", "--no-relax", "-nostdlib", "-static", "-Ttext=0x80000000",
+                exec(dir, "riscv64-linux-gnu-ld", "--no-relax", "-nostdlib", "-static", "-Ttext=0x" + Long.toHexString(textAddress),
                         "-o", elf.toString(), obj.toString());
                 exec(dir, "riscv64-linux-gnu-objcopy", "-O", "binary", elf.toString(), bin.toString());
                 Map<String, Long> symbols = new HashMap<>();
