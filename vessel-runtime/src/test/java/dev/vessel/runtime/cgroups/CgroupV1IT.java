@@ -216,16 +216,29 @@ class CgroupV1IT {
     }
 
     @Test
-    void devicesAllowTheDefaultsAndDenyTheRest() throws Exception {
+    void devicesAllowTheDefaultsAndDenyTheRestAndUpdatesWithoutAReset() throws Exception {
         Process p = spawn("head -c 1 /dev/zero >/dev/null && echo zero-ok; "
-                + "(: < /dev/kmsg) 2>/dev/null && echo kmsg-ok || echo kmsg-denied");
+                + "(: < /dev/kmsg) 2>/dev/null && echo kmsg-ok || echo kmsg-denied; "
+                + "read again; (: < /dev/kmsg) 2>/dev/null && echo kmsg-ok || echo kmsg-denied");
         m.apply((int) p.pid());
         m.set(new LinuxResources(List.of(new LinuxResources.DeviceRule(false, null, null, null, "rwm")),
                 null, null, null, null, null, null, null, null));
-        assertTrue(file(m.paths().get("devices"), "devices.list").contains("c 1:5 rwm"));
+        Path dev = m.paths().get("devices");
+        assertTrue(file(dev, "devices.list").contains("c 1:5 rwm"));
         go(p);
-        String out = output(p);
-        assertTrue(out.contains("zero-ok") && out.contains("kmsg-denied"), out);
+        assertEquals("zero-ok\nkmsg-denied\n", new String(p.getInputStream().readNBytes(20), StandardCharsets.UTF_8));
+        // A nested cgroup makes the kernel refuse an "a" reset (EINVAL): the update must be a diff.
+        Files.createDirectory(dev.resolve("nested"));
+        try {
+            m.set(new LinuxResources(List.of(new LinuxResources.DeviceRule(false, null, null, null, "rwm"),
+                    new LinuxResources.DeviceRule(true, "c", 1L, 11L, "r")), null, null, null, null, null, null, null, null));
+        } finally {
+            Files.delete(dev.resolve("nested"));
+        }
+        assertTrue(file(dev, "devices.list").contains("c 1:11 r"), file(dev, "devices.list"));
+        assertTrue(file(dev, "devices.list").contains("c 1:3 rwm"));
+        go(p);
+        assertEquals("kmsg-ok\n", output(p));
     }
 
     @Test

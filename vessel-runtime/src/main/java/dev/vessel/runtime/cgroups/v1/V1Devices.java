@@ -1,15 +1,16 @@
 package dev.vessel.runtime.cgroups.v1;
 
 import dev.vessel.runtime.cgroups.CgroupFiles;
+import dev.vessel.runtime.cgroups.devices.DeviceList;
 import dev.vessel.runtime.cgroups.devices.DevicePermission;
 import dev.vessel.runtime.spec.LinuxResources;
 import java.nio.file.Path;
 
 /**
- * {@code devices}: the allow/deny list. Applied from scratch each time: deny everything, then
- * each rule in order (later rules win, as in the kernel's own list). Between the first and the
- * last write a running container briefly sees fewer devices; runc avoids that with an
- * emulator that computes the minimal diff, which we do not have yet.
+ * {@code devices}: the allow/deny list. The target list is computed from the rules, then only
+ * the differences from {@code devices.list} are written, so an {@code update} never passes
+ * through "deny everything" while the container runs (and works in a cgroup with children,
+ * where the kernel refuses the "a" reset). A fresh cgroup (allow-all inherited) is reset first.
  */
 final class V1Devices implements V1Controller {
 
@@ -28,10 +29,10 @@ final class V1Devices implements V1Controller {
         if (r.devices() == null) {
             return;
         }
-        for (DevicePermission p : DevicePermission.effective(r.devices())) {
-            // 'a' resets the list and the default in one write; the kernel ignores the rest of the line.
-            String line = p.type() == 'a' ? "a" : p.v1Line();
-            CgroupFiles.write(who(), dir, p.allow() ? "devices.allow" : "devices.deny", line);
+        DeviceList target = DeviceList.of(DevicePermission.effective(r.devices()));
+        DeviceList current = DeviceList.parse(CgroupFiles.read(who(), dir, "devices.list"));
+        for (String[] w : target.writesFrom(current)) {
+            CgroupFiles.write(who(), dir, w[0], w[1]);
         }
     }
 }

@@ -169,7 +169,7 @@ class V1ManagerTest {
 
     @Test
     void devicesStartFromDenyAllAndEndWithTheDefaultAllowList() {
-        Path d = leaf("devices", Map.of("devices.allow", "", "devices.deny", ""));
+        Path d = leaf("devices", Map.of("devices.allow", "", "devices.deny", "", "devices.list", "a *:* rwm\n"));
         m.set(new LinuxResources(List.of(new LinuxResources.DeviceRule(false, null, null, null, "rwm")),
                 null, null, null, null, null, null, null, null));
         assertEquals("a", fileOf(d, "devices.deny"));
