@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,6 +56,7 @@ public final class InitSession implements AutoCloseable {
     private WaitStatus helperStatus;
     private boolean launched;
     private boolean exited;
+    private long timeoutMillis = -1;
 
     private InitSession(LaunchPlan plan, int helperPid, int channel) {
         this.plan = plan;
@@ -111,6 +113,16 @@ public final class InitSession implements AutoCloseable {
         return session;
     }
 
+    /**
+     * Bounds each wait of {@link #awaitPid()} and {@link #awaitReady()} (not {@link #awaitExit()}):
+     * a helper stuck in an op (a hung mount) then becomes a LaunchException with ETIMEDOUT, and
+     * {@link #close()} kills it. Without a call, they wait as long as it takes.
+     */
+    public InitSession timeout(Duration timeout) {
+        this.timeoutMillis = Math.max(0, timeout.toMillis());
+        return this;
+    }
+
     public int helperPid() {
         return helperPid;
     }
@@ -158,9 +170,15 @@ public final class InitSession implements AutoCloseable {
             throw new IllegalStateException("awaitExit needs a MONITOR plan; in DETACH mode the helper does not wait");
         }
         int[] frame;
-        do {
-            frame = expect("EXIT", PlanEncoder.MSG_READY, PlanEncoder.MSG_EXECED, PlanEncoder.MSG_EXIT);
-        } while (frame[0] != PlanEncoder.MSG_EXIT);
+        long bound = timeoutMillis;
+        timeoutMillis = -1; // a container runs as long as it runs
+        try {
+            do {
+                frame = expect("EXIT", PlanEncoder.MSG_READY, PlanEncoder.MSG_EXECED, PlanEncoder.MSG_EXIT);
+            } while (frame[0] != PlanEncoder.MSG_EXIT);
+        } finally {
+            timeoutMillis = bound;
+        }
         launched = true;
         exited = true;
         reapHelper();
@@ -220,6 +238,10 @@ public final class InitSession implements AutoCloseable {
     private int[] expect(String what, int... types) {
         if (channel < 0) {
             throw new IllegalStateException("the session is closed");
+        }
+        if (timeoutMillis >= 0 && Fds.poll(channel, Fds.POLLIN, (int) Math.min(Integer.MAX_VALUE, timeoutMillis)) == 0) {
+            throw new LaunchException("vessel-init sent no " + what + " within " + timeoutMillis + " ms",
+                    Errno.ETIMEDOUT.number());
         }
         byte[] header = new byte[8];
         if (!Fds.readFully(channel, header, 0, 8)) {

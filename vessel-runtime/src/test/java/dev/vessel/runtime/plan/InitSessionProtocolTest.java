@@ -114,6 +114,30 @@ class InitSessionProtocolTest {
     }
 
     @Test
+    void aTimeoutEndsTheWaitAndCloseKillsTheStuckProcess(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("exec.fifo");
+        dev.vessel.linux.Fds.mkfifo(fifo.toString(), 0600);
+        LaunchPlan plan = LaunchPlan.builder(LaunchPlan.Mode.MONITOR)
+                .add(new Op.Clone(0), "linux.namespaces")
+                .add(new Op.WaitStart(fifo.toString()), "start")
+                .add(TRUE, "process.args").build();
+        int pid;
+        try (InitSession s = InitSession.start(plan, InitSession.Stdio.INHERIT, List.of())
+                .timeout(java.time.Duration.ofMillis(300))) {
+            pid = s.awaitPid();
+            s.proceed();
+            assertEquals(InitSession.Started.READY, s.awaitReady());
+            LaunchException e = assertThrows(LaunchException.class, s::awaitReady); // nobody starts it
+            assertEquals(Errno.ETIMEDOUT, e.errnoValue());
+            assertTrue(e.getMessage().startsWith("vessel-init sent no READY or EXECED within 300 ms"), e.getMessage());
+        }
+        for (int i = 0; i < 100 && Files.exists(Path.of("/proc/" + pid)); i++) {
+            Thread.sleep(20);
+        }
+        assertFalse(Files.exists(Path.of("/proc/" + pid)), "the process waiting at the fifo was killed");
+    }
+
+    @Test
     void aMissingHelperIsOneClearLine() {
         LaunchPlan plan = LaunchPlan.builder(LaunchPlan.Mode.MONITOR).add(new Op.Clone(0), "x").build();
         var e = assertThrows(IllegalStateException.class,
