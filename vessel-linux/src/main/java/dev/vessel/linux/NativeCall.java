@@ -33,6 +33,9 @@ final class NativeCall {
 
     /** A handle taking the capture segment as its first argument, then the C arguments. */
     static MethodHandle link(String name, FunctionDescriptor descriptor) {
+        // SAFETY: each descriptor is written from the glibc prototype (LP64: long and size_t are
+        // JAVA_LONG, int is JAVA_INT, pointers ADDRESS); a mismatch would be caught by the tests
+        // that call every handle.
         return LINKER.downcallHandle(symbol(name), descriptor, CAPTURE_ERRNO);
     }
 

@@ -61,6 +61,7 @@ public final class Processes {
     public static boolean isChildSubreaper() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment flag = arena.allocate(JAVA_INT);
+            // SAFETY: prctl writes one int to this address; the segment is an int that outlives the call.
             LinuxException.check(LibC.prctl(PR_GET_CHILD_SUBREAPER, flag.address(), 0, 0, 0),
                     "prctl(PR_GET_CHILD_SUBREAPER)");
             return flag.get(JAVA_INT, 0) != 0;
