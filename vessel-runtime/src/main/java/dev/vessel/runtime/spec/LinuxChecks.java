@@ -38,6 +38,12 @@ final class LinuxChecks {
             out.add("linux.rootfsPropagation", q(propagation) + " is not a propagation type"
                     + Problems.choices(propagation, PROPAGATIONS));
         }
+        if ((!orEmpty(linux.maskedPaths()).isEmpty() || !orEmpty(linux.readonlyPaths()).isEmpty())
+                && !linux.hasNamespace(Namespaces.MOUNT)) {
+            // Masking /proc entries in the host's mount namespace would mask them for the host.
+            out.add(orEmpty(linux.maskedPaths()).isEmpty() ? "linux.readonlyPaths" : "linux.maskedPaths",
+                    "needs a mount namespace of the container's own; add {\"type\": \"mount\"} to linux.namespaces");
+        }
         absolutePaths("linux.maskedPaths", linux.maskedPaths(), out);
         absolutePaths("linux.readonlyPaths", linux.readonlyPaths(), out);
         String cg = linux.cgroupsPath();
@@ -48,6 +54,11 @@ final class LinuxChecks {
             out.add("linux.personality.domain", Problems.notA(linux.personality().domain(), "supported") + "; use LINUX or LINUX32");
         }
         netDevices(linux, out);
+        String closID = linux.intelRdt() == null ? null : linux.intelRdt().closID();
+        if (closID != null && (closID.equals(".") || closID.equals("..") || closID.contains("/"))) {
+            // The CLOS id names a directory under /sys/fs/resctrl.
+            out.add("linux.intelRdt.closID", q(closID) + " is not a resctrl group name; use a plain name without \"/\"");
+        }
     }
 
     static Linux emptyLinux() {

@@ -71,7 +71,10 @@ final class MountChecks {
             if (!bind) {
                 out.add(at, "is an idmapped mount but not a bind mount; idmapping applies to bind mounts only");
             } else if (orEmpty(m.uidMappings()).isEmpty() || orEmpty(m.gidMappings()).isEmpty()) {
-                out.add(at + ".uidMappings", "is missing; an idmapped mount needs both uidMappings and gidMappings");
+                String missing = orEmpty(m.uidMappings()).isEmpty() ? ".uidMappings" : ".gidMappings";
+                out.add(at + missing, "is missing; an idmapped mount needs both uidMappings and gidMappings");
+            } else if (!Problems.isAbsolute(m.source())) {
+                out.add(at + ".source", q(m.source()) + " is not an absolute path; an idmapped mount needs the full host path");
             } else {
                 LinuxChecks.mappings(m.uidMappings(), at + ".uidMappings", out);
                 LinuxChecks.mappings(m.gidMappings(), at + ".gidMappings", out);

@@ -195,6 +195,10 @@ final class ProcessChecks {
                         + Problems.choices(flags.get(i), SCHED_FLAGS.stream().sorted().toList()));
             }
         }
+        boolean deadlineParams = s.runtime() != null || s.deadline() != null || s.period() != null;
+        if (deadlineParams && !"SCHED_DEADLINE".equals(s.policy())) {
+            out.add(at(base, "scheduler"), "has runtime, deadline or period, which only SCHED_DEADLINE takes; remove them or set that policy");
+        }
         if ("SCHED_DEADLINE".equals(s.policy())) {
             long runtime = s.runtime() == null ? 0 : s.runtime();
             long deadline = s.deadline() == null ? 0 : s.deadline();

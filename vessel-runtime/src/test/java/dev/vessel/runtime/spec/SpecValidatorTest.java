@@ -112,6 +112,8 @@ class SpecValidatorTest {
         default  | /process/oomScoreAdj         | 1001                  | process.oomScoreAdj | process.oomScoreAdj 1001 is outside -1000..1000
         default  | /process/scheduler           | {"policy":"SCHED_FIFO","priority":0} | process.scheduler.priority | process.scheduler.priority 0 is outside 1..99
         default  | /process/scheduler           | {"policy":"SCHED_FAST"} | process.scheduler.policy | process.scheduler.policy "SCHED_FAST" is not a scheduling policy
+        default  | /process/scheduler           | {"policy":"SCHED_OTHER","runtime":1000} | process.scheduler | process.scheduler has runtime, deadline or period, which only SCHED_DEADLINE takes
+        default  | /process/scheduler           | {"policy":"SCHED_DEADLINE","runtime":2000,"deadline":1000,"period":3000} | process.scheduler | process.scheduler SCHED_DEADLINE needs 0 < runtime <= deadline <= period (got runtime 2000, deadline 1000, period 3000)
         default  | /process/ioPriority          | {"class":"IOPRIO_CLASS_BE","priority":9} | process.ioPriority.priority | process.ioPriority.priority 9 is outside 0..7
         default  | /process/execCPUAffinity     | {"initial":"0-a"}     | process.execCPUAffinity.initial | process.execCPUAffinity.initial "0-a" is not a CPU list
         default  | /linux/namespaces/-          | {"type":"netwrk"}     | linux.namespaces[5].type | linux.namespaces[5].type "netwrk" is not a namespace type; did you mean network?
@@ -175,6 +177,10 @@ class SpecValidatorTest {
         default  | /linux/seccomp               | {"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_46"]} | linux.seccomp.architectures[0] | linux.seccomp.architectures[0] "SCMP_ARCH_X86_46" is not an architecture
         default  | /linux/rootfsPropagation     | "rslav"               | linux.rootfsPropagation | linux.rootfsPropagation "rslav" is not a propagation type; did you mean rslave?
         default  | /linux/maskedPaths/-         | "proc/kcore"          | linux.maskedPaths[10] | linux.maskedPaths[10] "proc/kcore" is not an absolute path
+        default  | /linux/namespaces            | [{"type":"pid"},{"type":"uts"}] | linux.maskedPaths | linux.maskedPaths needs a mount namespace of the container's own
+        default  | /linux/intelRdt              | {"closID":"../x"}     | linux.intelRdt.closID | linux.intelRdt.closID "../x" is not a resctrl group name
+        default  | /mounts/-                    | {"destination":"/d","type":"bind","source":"d","options":["bind"],"uidMappings":[{"containerID":0,"hostID":1,"size":1}],"gidMappings":[{"containerID":0,"hostID":1,"size":1}]} | mounts[7].source | mounts[7].source "d" is not an absolute path; an idmapped mount
+        default  | /mounts/-                    | {"destination":"/d","type":"bind","source":"/d","options":["bind"],"uidMappings":[{"containerID":0,"hostID":1,"size":1}]} | mounts[7].gidMappings | mounts[7].gidMappings is missing
         default  | /linux/cgroupsPath           | "/../../x"            | linux.cgroupsPath | linux.cgroupsPath "/../../x" contains ".."
         default  | /linux/personality           | {"domain":"BSD"}      | linux.personality.domain | linux.personality.domain "BSD" is not supported
         default  | /linux/netDevices            | {"eth0":{"name":"a/b"}} | linux.netDevices.eth0.name | linux.netDevices.eth0.name "a/b" is not a valid interface name
