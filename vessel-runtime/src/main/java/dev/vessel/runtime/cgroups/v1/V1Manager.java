@@ -27,7 +27,7 @@ public final class V1Manager implements CgroupManager {
     /** runc's order: cpuset before anything that could need its cpus, freezer last. */
     static final List<V1Controller> CONTROLLERS = List.of(new V1Cpuset(), new V1Devices(), new V1Memory(),
             new V1Cpu(), new V1Cpuacct(), new V1Pids(), new V1Blkio(), new V1Hugetlb(), new V1NetCls(),
-            new V1NetPrio(), new V1Freezer());
+            new V1NetPrio(), new V1Rdma(), new V1Freezer());
     private static final String WHO = "cgroup v1";
 
     private final CgroupPath path;

@@ -25,7 +25,7 @@ import java.util.Map;
 public final class V2Manager implements CgroupManager {
     /** runc's order; unified last so its verbatim values win. */
     static final List<V2Controller> CONTROLLERS = List.of(new V2Pids(), new V2Memory(), new V2Io(), new V2Cpu(),
-            new V2Cpuset(), new V2Hugetlb(), new V2Unified());
+            new V2Cpuset(), new V2Hugetlb(), new V2Rdma(), new V2Unified());
     private static final String WHO = "cgroup v2";
 
     private final CgroupPath path;
@@ -90,6 +90,12 @@ public final class V2Manager implements CgroupManager {
 
     @Override
     public void set(LinuxResources r) {
+        if (r.network() != null && ((r.network().classID() != null && r.network().classID() != 0)
+                || (r.network().priorities() != null && !r.network().priorities().isEmpty()))) {
+            // runc ignores these on v2; a user who asked for packet classification should know they get none.
+            throw new CgroupException("linux.resources.network (net_cls classID, net_prio priorities) has no cgroup v2 "
+                    + "equivalent: remove it, or match packets by cgroup path (iptables -m cgroup --path, nft socket cgroupv2)");
+        }
         for (V2Controller c : CONTROLLERS) {
             if (!c.requested(r)) {
                 continue;

@@ -205,6 +205,13 @@ class V1ManagerTest {
     }
 
     @Test
+    void rdmaOnThisHostIsNotMounted() {
+        CgroupException e = assertThrows(CgroupException.class, () -> m.set(new LinuxResources(null, null, null, null,
+                null, null, null, Map.of("mlx5_0", new LinuxResources.Rdma(1L, 1L)), null)));
+        assertTrue(e.getMessage().startsWith("cannot set rdma limits: the rdma controller is not mounted"), e.getMessage());
+    }
+
+    @Test
     void unifiedIsRefusedOnV1() {
         CgroupException e = assertThrows(CgroupException.class, () -> m.set(new LinuxResources(null, null, null, null,
                 null, null, null, null, Map.of("memory.high", "1000000"))));

@@ -232,6 +232,28 @@ class V2ManagerTest {
     }
 
     @Test
+    void rdmaMaxPerDevice() {
+        files(Map.of("rdma.max", ""));
+        Map<String, LinuxResources.Rdma> rdma = new LinkedHashMap<>();
+        rdma.put("mlx5_0", new LinuxResources.Rdma(3L, null));
+        m.set(new LinuxResources(null, null, null, null, null, null, null, rdma, null));
+        assertEquals("mlx5_0 hca_handle=3", file("rdma.max"));
+        assertEquals(List.of("a hca_handle=1 hca_object=2", "b hca_object=5"), dev.vessel.runtime.cgroups.RdmaLimits.lines(
+                Map.of("b", new LinuxResources.Rdma(null, 5L), "a", new LinuxResources.Rdma(1L, 2L))));
+        assertThrows(CgroupException.class, () -> dev.vessel.runtime.cgroups.RdmaLimits.lines(
+                Map.of("../x", new LinuxResources.Rdma(1L, 1L))));
+    }
+
+    @Test
+    void networkClassesAreRefusedOnV2() {
+        files(Map.of());
+        CgroupException e = assertThrows(CgroupException.class, () -> m.set(new LinuxResources(null, null, null, null,
+                null, null, new LinuxResources.Network(42L, null), null, null)));
+        assertTrue(e.getMessage().startsWith("linux.resources.network (net_cls classID, net_prio priorities) has no cgroup v2"),
+                e.getMessage());
+    }
+
+    @Test
     void unifiedIsWrittenVerbatimAndLast() {
         files(Map.of("memory.max", "max", "memory.high", "max", "cgroup.controllers", "memory pids"));
         Map<String, String> unified = new LinkedHashMap<>();
