@@ -19,7 +19,6 @@ final class PlatformTree {
 
     static final String ISA = "rv64imafdc_zicsr_zifencei";
     private static final int PLIC_PHANDLE = 0x100;
-    private static final int FINISHER_PHANDLE = 0x101;
 
     private PlatformTree() {
     }
@@ -92,17 +91,7 @@ final class PlatformTree {
         t.beginNode(String.format("test@%x", TestFinisher.BASE));
         t.string("compatible", "sifive,test1", "sifive,test0", "syscon");
         t.u64("reg", TestFinisher.BASE, TestFinisher.SIZE);
-        t.u32("phandle", FINISHER_PHANDLE);
-        t.endNode();
-        t.beginNode("poweroff");
-        t.string("compatible", "syscon-poweroff");
-        t.u32("regmap", FINISHER_PHANDLE).u32("offset", 0).u32("value", 0x5555);
-        t.endNode();
-        t.beginNode("reboot");
-        t.string("compatible", "syscon-reboot");
-        t.u32("regmap", FINISHER_PHANDLE).u32("offset", 0).u32("value", 0x7777);
-        t.endNode();
-
+        t.endNode(); // no syscon-poweroff node: SBI SRST already powers off, the two would conflict
         for (Slot s : l.virtio()) {
             t.beginNode(String.format("virtio_mmio@%x", s.base()));
             t.string("compatible", "virtio,mmio");
