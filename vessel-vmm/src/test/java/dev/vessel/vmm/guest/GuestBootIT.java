@@ -82,6 +82,12 @@ class GuestBootIT {
         assertTrue(out.contains("VESSEL-INIT-READY"), out);
         assertTrue(out.contains("riscv64\r\nit's a test\r\n") || out.contains("riscv64\nit's a test\n"), out);
         assertTrue(out.contains("VESSEL-EXIT=7"), out);
+        // What a user of `vessel vm run` sees: only the command's output, and its status.
+        var terminal = new java.io.ByteArrayOutputStream();
+        GuestConsole console = new GuestConsole(terminal, false);
+        console.write(out.getBytes(StandardCharsets.UTF_8));
+        assertEquals("riscv64\r\nit's a test\r\n", terminal.toString(StandardCharsets.UTF_8));
+        assertEquals(7, console.exitStatus().orElse(-1));
         // The same through the kernel command line with the shared initramfs.
         String viaCmdline = qemu(assets.initramfs(List.of()), GuestAssets.commandParameter(List.of("sh", "-c", "exit 0")));
         assertTrue(viaCmdline.contains("VESSEL-EXIT=0"), viaCmdline);
