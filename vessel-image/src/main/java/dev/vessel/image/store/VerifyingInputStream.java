@@ -16,6 +16,7 @@ public final class VerifyingInputStream extends FilterInputStream {
     private final MessageDigest sha = Digest.newSha256();
     private long count;
     private boolean verified;
+    private IOException failure;
 
     public VerifyingInputStream(InputStream in, Digest expected, long expectedSize) {
         super(in);
@@ -67,18 +68,24 @@ public final class VerifyingInputStream extends FilterInputStream {
         return false;
     }
 
+    /**
+     * Checks at EOF, and keeps failing at every later EOF: a decompressor probing for another
+     * member (GZIPInputStream does) may swallow the first exception, and the caller's own drain
+     * of the stream must still see it.
+     */
     private void verify() throws IOException {
-        if (verified) {
-            return;
+        if (!verified) {
+            verified = true;
+            Digest actual = Digest.fromHash(sha.digest());
+            if (expectedSize >= 0 && count != expectedSize) {
+                failure = new IOException("blob " + expected + ": read " + count + " bytes, expected " + expectedSize);
+            } else if (!actual.equals(expected)) {
+                failure = new IOException("blob " + expected + " is corrupt: its content hashes to " + actual
+                        + " (remove the image and pull or load it again)");
+            }
         }
-        verified = true;
-        Digest actual = Digest.fromHash(sha.digest());
-        if (expectedSize >= 0 && count != expectedSize) {
-            throw new IOException("blob " + expected + ": read " + count + " bytes, expected " + expectedSize);
-        }
-        if (!actual.equals(expected)) {
-            throw new IOException("blob " + expected + " is corrupt: its content hashes to " + actual
-                    + " (remove the image and pull or load it again)");
+        if (failure != null) {
+            throw new IOException(failure.getMessage(), failure);
         }
     }
 }

@@ -82,6 +82,18 @@ class BlobStoreTest {
     }
 
     @Test
+    void corruptionStaysReportedAtEveryEndOfStream() throws IOException {
+        BlobStore s = new BlobStore(dir);
+        Digest d = s.put(HELLO);
+        Files.write(s.path(d), "jello\n".getBytes());
+        try (InputStream in = s.open(d)) {
+            in.readNBytes(6);
+            assertThrows(IOException.class, in::read, "first EOF");
+            assertThrows(IOException.class, in::read, "a swallowed first failure must not turn into success");
+        }
+    }
+
+    @Test
     void missingBlobErrorNamesTheDigest() throws IOException {
         BlobStore s = new BlobStore(dir);
         IOException e = assertThrows(IOException.class, () -> s.open(Digest.parse(HELLO_SHA)));
