@@ -65,6 +65,8 @@ public final class LibC {
     private static final MethodHandle ACCEPT4 = link("accept4",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
 
+    private static final MethodHandle MEMFD_CREATE = link("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+
     private LibC() {}
 
     public static int close(int fd) {
@@ -353,6 +355,16 @@ public final class LibC {
         MemorySegment st = state();
         try {
             int r = (int) ACCEPT4.invokeExact(st, fd, MemorySegment.NULL, MemorySegment.NULL, flags);
+            return r < 0 ? -errno(st) : r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int memfd_create(String name, int flags) {
+        MemorySegment st = state();
+        try (Arena arena = Arena.ofConfined()) {
+            int r = (int) MEMFD_CREATE.invokeExact(st, arena.allocateFrom(name), flags);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);

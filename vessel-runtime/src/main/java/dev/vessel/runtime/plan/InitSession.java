@@ -3,17 +3,24 @@ package dev.vessel.runtime.plan;
 import dev.vessel.linux.Errno;
 import dev.vessel.linux.Fds;
 import dev.vessel.linux.LinuxException;
+import dev.vessel.linux.Memfds;
 import dev.vessel.linux.Processes;
 import dev.vessel.linux.Signals;
 import dev.vessel.linux.Spawn;
 import dev.vessel.linux.WaitStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One run of {@code vessel-init} carrying out a {@link LaunchPlan}; the Java half of the protocol
@@ -47,6 +54,8 @@ public final class InitSession implements AutoCloseable {
         /** The container's program was exec'd. */
         EXECED
     }
+
+    private static final Map<Path, SealedCopy> SEALED = new HashMap<>();
 
     private final LaunchPlan plan;
     private final int helperPid;
@@ -84,10 +93,11 @@ public final class InitSession implements AutoCloseable {
                     + "build vessel-runtime (mvn compile) or point vessel.init at the binary");
         }
         byte[] encoded = plan.encode();
+        String executable = sealedCopy(helper);
         Fds.Pair pair = Fds.socketPair(Fds.SOCK_STREAM);
         int pid;
         try {
-            Spawn spawn = new Spawn(helper.toString()).arg0("vessel-init")
+            Spawn spawn = new Spawn(executable).arg0("vessel-init")
                     .args(List.of(Integer.toString(preservedFds.size())))
                     .fd(stdio.in(), 0).fd(stdio.out(), 1).fd(stdio.err(), 2).fd(pair.second(), 3);
             for (int i = 0; i < preservedFds.size(); i++) {
@@ -122,6 +132,32 @@ public final class InitSession implements AutoCloseable {
         this.timeoutMillis = Math.max(0, timeout.toMillis());
         return this;
     }
+
+    /**
+     * The helper runs from a sealed in-memory copy of itself. Its clone is visible inside the
+     * container before the exec (for an exec into a running container), where a process could
+     * reach the binary through /proc/PID/exe and overwrite the host's copy (runc's
+     * CVE-2019-5736); a sealed memfd cannot be written. One copy per binary and JVM, made again
+     * when the file changes; a replaced copy stays open, as a concurrent start may use it.
+     */
+    private static String sealedCopy(Path helper) {
+        synchronized (SEALED) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(helper, BasicFileAttributes.class);
+                SealedCopy copy = SEALED.get(helper);
+                if (copy == null || copy.size() != a.size() || !copy.modified().equals(a.lastModifiedTime())) {
+                    copy = new SealedCopy(a.size(), a.lastModifiedTime(),
+                            Memfds.sealedExecutable("vessel-init", Files.readAllBytes(helper)));
+                    SEALED.put(helper, copy);
+                }
+                return "/proc/self/fd/" + copy.fd();
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading vessel-init " + helper, e);
+            }
+        }
+    }
+
+    private record SealedCopy(long size, FileTime modified, int fd) {}
 
     public int helperPid() {
         return helperPid;

@@ -138,6 +138,34 @@ class InitSessionProtocolTest {
     }
 
     @Test
+    void theHelperImageVisibleThroughProcIsASealedCopy(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("exec.fifo");
+        dev.vessel.linux.Fds.mkfifo(fifo.toString(), 0600);
+        LaunchPlan plan = LaunchPlan.builder(LaunchPlan.Mode.MONITOR)
+                .add(new Op.Clone(0), "linux.namespaces")
+                .add(new Op.WaitStart(fifo.toString()), "start")
+                .add(TRUE, "process.args").build();
+        try (InitSession s = InitSession.start(plan, InitSession.Stdio.INHERIT, List.of())) {
+            int pid = s.awaitPid();
+            s.proceed();
+            assertEquals(InitSession.Started.READY, s.awaitReady());
+            // The child waits at the fifo, still running vessel-init: what a container could see.
+            Path exe = Path.of("/proc/" + pid + "/exe");
+            assertTrue(Files.readSymbolicLink(exe).toString().startsWith("/memfd:vessel-init"),
+                    Files.readSymbolicLink(exe).toString());
+            assertThrows(java.io.IOException.class, () -> {
+                try (var out = new java.io.FileOutputStream(exe.toFile(), true)) {
+                    out.write(0);
+                }
+            });
+            try (var in = new java.io.FileInputStream(fifo.toFile())) {
+                assertEquals('0', in.read());
+            }
+            assertEquals(0, s.awaitExit().exitCode());
+        }
+    }
+
+    @Test
     void aMissingHelperIsOneClearLine() {
         LaunchPlan plan = LaunchPlan.builder(LaunchPlan.Mode.MONITOR).add(new Op.Clone(0), "x").build();
         var e = assertThrows(IllegalStateException.class,
