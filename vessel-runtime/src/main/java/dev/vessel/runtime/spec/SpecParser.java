@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -83,8 +84,11 @@ public final class SpecParser {
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new SpecException("", file + ": no such file; is --bundle the directory holding config.json?", e);
+        } catch (AccessDeniedException e) {
+            throw new SpecException("", file + ": permission denied; run as a user who can read the bundle", e);
         } catch (IOException e) {
-            throw new SpecException("", file + ": cannot read: " + e, e);
+            // e.g. "Is a directory"; the exception's class name means nothing to the user.
+            throw new SpecException("", file + ": cannot read: " + (e.getMessage() == null ? "I/O error" : e.getMessage()), e);
         }
     }
 

@@ -114,6 +114,10 @@ class SpecParserTest {
 
         SpecException missing = assertThrows(SpecException.class, () -> SpecParser.parse(dir.resolve("nope/config.json")));
         assertTrue(missing.getMessage().contains("no such file"), missing.getMessage());
+
+        Path directory = Files.createDirectory(dir.resolve("config.d"));
+        SpecException isDir = assertThrows(SpecException.class, () -> SpecParser.parse(directory));
+        assertEquals(directory + ": cannot read: Is a directory", isDir.getMessage());
     }
 
     @ParameterizedTest(name = "{0}")
