@@ -149,7 +149,7 @@ final class Sbi {
         long deadline = System.nanoTime() + FLUSH_WAIT_NANOS;
         for (Hart t : harts) {
             while (t != self && !t.tlbFlushDone() && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
+                Thread.yield(); // the target may need this core to reach its block boundary
             }
         }
         return SUCCESS;

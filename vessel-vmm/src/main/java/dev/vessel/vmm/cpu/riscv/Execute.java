@@ -30,6 +30,9 @@ final class Execute {
                     x[rd] = v;
                 }
                 h.pc = pc + len;
+                if ((insn & 0xfff0707f) == 0x02004033) {
+                    h.spinHint(); // div rd, rs1, zero: Linux 6.1's cpu_relax() inside a spin-wait
+                }
             }
             case 0x03 -> load(h, insn, rd, x[rs1] + (insn >> 20), pc + len);
             case 0x23 -> store(h, insn, x[rs1] + ((insn >> 25) << 5 | ((insn >>> 7) & 31)), x[(insn >>> 20) & 31], pc + len);
@@ -88,6 +91,9 @@ final class Execute {
                     throw h.illegal();
                 }
                 h.pc = pc + len;
+                if (insn == 0x0100000f) {
+                    h.spinHint(); // Zihintpause "pause", the cpu_relax() of later kernels
+                }
             }
             case 0x73 -> SystemOps.execute(h, insn, pc, len);
             case 0x2f -> AtomicOps.execute(h, insn, pc + len);

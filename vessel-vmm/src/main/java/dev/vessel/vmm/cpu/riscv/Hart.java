@@ -17,7 +17,7 @@ public final class Hart implements Runnable {
 
     /** Hart states as SBI HSM reports them. */
     public static final int STARTED = 0, STOPPED = 1, START_PENDING = 2;
-    private static final int BLOCK = 4096;
+    private static final int BLOCK = 1024;
     private static final long MAX_PARK_NANOS = 50_000_000L;
     private static final int[] PRIORITY = {Csrs.MEI, Csrs.MSI, Csrs.MTI, Csrs.SEI, Csrs.SSI, Csrs.STI};
 
@@ -371,6 +371,16 @@ public final class Hart implements Runnable {
 
     void contextChanged() {
         mmu.setContext(priv, csr.mstatus, csr.satp);
+    }
+
+    /**
+     * The guest is spinning, waiting for another hart (or a device): end the block so pending
+     * interrupts are seen, and let the host run the thread being waited for, which matters
+     * when the host has fewer free cores than the guest has harts.
+     */
+    void spinHint() {
+        breakBlock = true;
+        Thread.yield();
     }
 
     void markFpDirty() {
