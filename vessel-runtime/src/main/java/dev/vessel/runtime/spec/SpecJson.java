@@ -36,6 +36,9 @@ public final class SpecJson {
     private static ObjectMapper newMapper() {
         JsonMapper mapper = JsonMapper.builder()
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                // Go's encoding/json matches field names case-insensitively, so runc reads
+                // "Args" as "args"; a drop-in must not silently drop such a field.
+                .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

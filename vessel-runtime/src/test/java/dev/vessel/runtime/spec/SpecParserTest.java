@@ -106,6 +106,16 @@ class SpecParserTest {
     }
 
     @Test
+    void fieldNamesMatchCaseInsensitivelyAsInGoButMapKeysDoNot() throws Exception {
+        Spec spec = SpecParser.parse(("{\"OciVersion\":\"1.0.0\",\"Process\":{\"Args\":[\"sh\"],\"CWD\":\"/\"},"
+                + "\"annotations\":{\"Key\":\"v\"}}").getBytes(StandardCharsets.UTF_8), "config.json");
+        assertEquals("1.0.0", spec.ociVersion());
+        assertEquals(List.of("sh"), spec.process().args());
+        assertEquals("/", spec.process().cwd());
+        assertEquals(java.util.Map.of("Key", "v"), spec.annotations());
+    }
+
+    @Test
     void readsAFileAndNamesItInErrors(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("config.json");
         Files.writeString(config, "{\"ociVersion\": 1}");
