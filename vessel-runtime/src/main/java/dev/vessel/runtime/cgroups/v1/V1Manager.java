@@ -30,9 +30,8 @@ public final class V1Manager implements CgroupManager {
             new V1NetPrio(), new V1Rdma(), new V1Freezer());
     private static final String WHO = "cgroup v1";
 
-    private final CgroupPath path;
+    private final String path;
     private final Path root;
-    private final CgroupLayout layout;
     /** Hierarchy key (controller, "name=systemd", or "" for cgroup2) → directory. */
     private final Map<String, Path> paths = new LinkedHashMap<>();
     /** Each distinct directory → the mount point of its hierarchy. */
@@ -41,8 +40,7 @@ public final class V1Manager implements CgroupManager {
 
     /** @param root the filesystem root ("/" on a host) under which /proc is read */
     public V1Manager(CgroupLayout layout, CgroupPath path, Path root) {
-        this.layout = layout;
-        this.path = path;
+        this.path = path.value();
         this.root = root;
         for (CgroupLayout.Hierarchy h : layout.v1()) {
             // Join every controller hierarchy and systemd's named one, like runc; other named
@@ -64,6 +62,33 @@ public final class V1Manager implements CgroupManager {
             hierarchies.put(dir, layout.unified());
             paths.put("", dir);
         }
+    }
+
+    /**
+     * The manager of a cgroup made earlier, from its saved {@link #paths()}: a relative
+     * cgroupsPath depends on the cgroup of the process that resolved it, which a later
+     * {@code delete} or {@code update} may not share.
+     */
+    public static V1Manager reopen(CgroupLayout layout, Map<String, Path> saved, Path root) {
+        return new V1Manager(layout, saved, root);
+    }
+
+    private V1Manager(CgroupLayout layout, Map<String, Path> saved, Path root) {
+        this.root = root;
+        String label = null;
+        for (Map.Entry<String, Path> e : saved.entrySet()) {
+            CgroupLayout.Hierarchy h = e.getKey().isEmpty() ? layout.unified() : layout.v1(e.getKey());
+            if (h == null || !e.getValue().startsWith(h.mountPoint())) {
+                throw new CgroupException("saved cgroup path " + e.getValue() + " for \"" + e.getKey()
+                        + "\" is not in a hierarchy mounted on this host: was the host's cgroup layout changed?");
+            }
+            hierarchies.put(e.getValue(), h);
+            paths.put(e.getKey(), e.getValue());
+            if (label == null || e.getKey().equals("memory")) {
+                label = "/" + h.mountPoint().relativize(e.getValue());
+            }
+        }
+        this.path = label == null ? "/" : label;
     }
 
     @Override
@@ -229,7 +254,7 @@ public final class V1Manager implements CgroupManager {
 
     @Override
     public String path() {
-        return path.value();
+        return path;
     }
 
     @Override

@@ -28,7 +28,7 @@ public final class V2Manager implements CgroupManager {
             new V2Cpuset(), new V2Hugetlb(), new V2Rdma(), new V2Unified());
     private static final String WHO = "cgroup v2";
 
-    private final CgroupPath path;
+    private final String path;
     private final CgroupLayout.Hierarchy unified;
     private final Path dir;
     private final DeviceGate devices;
@@ -36,10 +36,26 @@ public final class V2Manager implements CgroupManager {
 
     /** @param devices installs device rules (bpf(2) on a host; tests record what would be attached) */
     public V2Manager(CgroupLayout layout, CgroupPath path, DeviceGate devices) {
-        this.path = path;
+        this.path = path.value();
         this.unified = layout.unified();
         this.dir = path.in(unified, layout.self().get(""));
         this.devices = devices;
+    }
+
+    /** The manager of a cgroup made earlier, from its saved directory (see V1Manager#reopen). */
+    public static V2Manager reopen(CgroupLayout layout, Path dir, DeviceGate devices) {
+        if (!dir.startsWith(layout.unified().mountPoint())) {
+            throw new CgroupException("saved cgroup path " + dir + " is not in the cgroup2 hierarchy mounted at "
+                    + layout.unified().mountPoint() + ": was the host's cgroup layout changed?");
+        }
+        return new V2Manager(layout, dir, devices);
+    }
+
+    private V2Manager(CgroupLayout layout, Path dir, DeviceGate devices) {
+        this.unified = layout.unified();
+        this.dir = dir;
+        this.devices = devices;
+        this.path = "/" + unified.mountPoint().relativize(dir);
     }
 
     @Override
@@ -157,7 +173,7 @@ public final class V2Manager implements CgroupManager {
 
     @Override
     public String path() {
-        return path.value();
+        return path;
     }
 
     @Override

@@ -66,6 +66,25 @@ class V1ManagerTest {
     }
 
     @Test
+    void reopenFromSavedPathsWhateverOurOwnCgroupNowIs() throws Exception {
+        CgroupManager rel = CgroupManagers.create("ctr", "one", tmp);
+        Map<String, Path> saved = rel.paths();
+        // A later command runs in another memory cgroup: resolving "ctr" again would miss.
+        Files.writeString(tmp.resolve("proc/self/cgroup"), SampleHosts.HYBRID_SELF.replace("/process_api/", "/other/"));
+        assertEquals(false, CgroupManagers.create("ctr", "one", tmp).paths().equals(saved));
+        CgroupManager again = CgroupManagers.reopen(saved, tmp);
+        assertEquals(saved, again.paths());
+        assertEquals("/process_api/5f0e092d47a0187ed7ca766681fea203/ctr", again.path());
+        fake.dir("sys/fs/cgroup/pids/ctr", Map.of("pids.max", "max"));
+        again.set(resources(null, null, new LinuxResources.Pids(9L)));
+        assertEquals("9", fileOf(tmp.resolve("sys/fs/cgroup/pids/ctr"), "pids.max"));
+        CgroupException e = assertThrows(CgroupException.class,
+                () -> CgroupManagers.reopen(Map.of("memory", Path.of("/elsewhere/x")), tmp));
+        assertTrue(e.getMessage().startsWith("saved cgroup path /elsewhere/x for \"memory\" is not in a hierarchy"),
+                e.getMessage());
+    }
+
+    @Test
     void cpuFiles() {
         Path d = leaf("cpu", Map.of("cpu.shares", "1024", "cpu.cfs_quota_us", "-1", "cpu.cfs_period_us", "100000",
                 "cpu.cfs_burst_us", "0", "cpu.rt_period_us", "1000000", "cpu.rt_runtime_us", "0", "cpu.idle", "0"));

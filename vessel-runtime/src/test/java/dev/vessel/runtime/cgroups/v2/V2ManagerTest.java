@@ -83,6 +83,15 @@ class V2ManagerTest {
     }
 
     @Test
+    void reopenFromTheSavedDirectory() {
+        CgroupManager again = dev.vessel.runtime.cgroups.CgroupManagers.reopen(Map.of("", leaf), tmp);
+        assertEquals(Map.of("", leaf), again.paths());
+        assertEquals("/ctr/one", again.path());
+        assertThrows(CgroupException.class, () -> dev.vessel.runtime.cgroups.CgroupManagers.reopen(
+                Map.of("memory", tmp.resolve("sys/fs/cgroup/memory/x")), tmp));
+    }
+
+    @Test
     void conversions() {
         assertEquals(39, V2Cpu.weight(1024));
         assertEquals(1, V2Cpu.weight(2));
