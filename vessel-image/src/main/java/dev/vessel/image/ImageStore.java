@@ -63,9 +63,8 @@ public final class ImageStore {
         try {
             Reference ref = Reference.parse(nameOrId);
             for (ImageRecord r : all) {
-                if (ref.digest() != null ? r.manifest().equals(ref.digest().toString()) && (ref.tag() == null
-                        || r.names().contains(ref.withDigest(null).toString()))
-                        : r.names().contains(ref.toString())) {
+                if (r.names().contains(ref.toString())
+                        || (ref.digest() != null && r.manifest().equals(ref.digest().toString()))) {
                     return load(r);
                 }
             }
