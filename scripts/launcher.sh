@@ -49,7 +49,9 @@ vessel_ensure_packages() {
 # Rebuild when the dist is missing or any source or pom is newer than it.
 vessel_ensure_built() {
     local stamp="$DIST/.built"
-    if [ -f "$stamp" ] && [ -z "$(find "$VESSEL_HOME" -maxdepth 6 \( -path '*/target' -o -path '*/.git' \) -prune -o \
+    # Only the modules the dist is built from (vessel-cli and what it depends on) count.
+    if [ -f "$stamp" ] && [ -z "$(find "$VESSEL_HOME/pom.xml" "$VESSEL_HOME/vessel-linux" "$VESSEL_HOME/vessel-runtime" \
+            "$VESSEL_HOME/vessel-cli" -path '*/target' -prune -o \
             \( -name '*.java' -o -name '*.c' -o -name 'pom.xml' \) -newer "$stamp" -print -quit 2>/dev/null)" ]; then
         return 0
     fi

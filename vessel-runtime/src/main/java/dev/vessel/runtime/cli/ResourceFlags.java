@@ -31,9 +31,9 @@ final class ResourceFlags {
         Memory m = r.memory();
         if (memory != null || reservation != null || swap != null) {
             m = new Memory(
-                    memory != null ? ByteSize.parse("--memory", memory) : m == null ? null : m.limit(),
-                    reservation != null ? ByteSize.parse("--memory-reservation", reservation) : m == null ? null : m.reservation(),
-                    swap != null ? ByteSize.parse("--memory-swap", swap) : m == null ? null : m.swap(),
+                    memory != null ? Long.valueOf(ByteSize.parse("--memory", memory)) : m == null ? null : m.limit(),
+                    reservation != null ? Long.valueOf(ByteSize.parse("--memory-reservation", reservation)) : m == null ? null : m.reservation(),
+                    swap != null ? Long.valueOf(ByteSize.parse("--memory-swap", swap)) : m == null ? null : m.swap(),
                     null, null, m == null ? null : m.swappiness(), m == null ? null : m.disableOOMKiller(), null, null);
         }
         Cpu c = r.cpu();

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# End to end: bin/vessel-runtime driven as runc would be, on a busybox bundle.
+set -uo pipefail
+cd "$(dirname "$(readlink -f "$0")")"
+. lib/assert.sh
+VR="$(readlink -f ../../bin/vessel-runtime)"
+work="$(mktemp -d /tmp/vessel-e2e.XXXXXX)"
+root="$work/state"
+trap 'for c in $("$VR" --root "$root" list -q 2>/dev/null); do "$VR" --root "$root" delete -f "$c"; done; rm -rf "$work"' EXIT
+B="$work/bundle"
+busybox_bundle "$B"
+(cd "$B" && "$VR" spec)
+check "spec writes config.json" test -f "$B/config.json"
+out=$(cd "$B" && "$VR" spec 2>&1); check "spec refuses to overwrite" test $? -ne 0
+set_json "$B/config.json" 'c["process"]["terminal"] = False; c["process"]["args"] = ["sh", "-c", "echo hi from $(hostname); exit 5"]'
+
+out=$("$VR" --root "$root" run --bundle "$B" r1); code=$?
+eq "run exits with the container's status" 5 "$code"
+eq "run prints the container's output" "hi from runc" "$out"
+eq "run removes the container" "" "$("$VR" --root "$root" list -q)"
+
+set_json "$B/config.json" 'c["process"]["args"] = ["sleep", "100"]'
+"$VR" --root "$root" create --bundle "$B" --pid-file "$work/pid" c1
+check "create" test $? -eq 0
+eq "state after create" created "$("$VR" --root "$root" state c1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')"
+eq "pid file" "$(cat "$work/pid")" "$("$VR" --root "$root" state c1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')"
+"$VR" --root "$root" start c1
+eq "state after start" running "$("$VR" --root "$root" state c1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')"
+contains "list --format json" '"id" : "c1"' "$("$VR" --root "$root" list --format json)"
+eq "exec joins the pid namespace" "inside 1" "$("$VR" --root "$root" exec c1 sh -c 'echo inside $(pidof sleep)')"
+out=$("$VR" --root "$root" exec c1 sh -c 'exit 3'); eq "exec exit status" 3 "$?"
+contains "ps lists the container's process" "sleep 100" "$("$VR" --root "$root" ps c1)"
+"$VR" --root "$root" update --memory 64m --pids-limit 33 c1
+eq "update memory" 67108864 "$(cat /sys/fs/cgroup/memory/vessel/c1/memory.limit_in_bytes)"
+eq "update pids" 33 "$(cat /sys/fs/cgroup/pids/vessel/c1/pids.max)"
+contains "events --stats" '"type" : "stats"' "$("$VR" --root "$root" events --stats c1)"
+"$VR" --root "$root" pause c1
+eq "pause" paused "$("$VR" --root "$root" state c1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')"
+"$VR" --root "$root" resume c1
+out=$("$VR" --root "$root" delete c1 2>&1); code=$?
+check "delete of a running container is refused" test $code -ne 0
+contains "the refusal says why" "running" "$out"
+"$VR" --root "$root" kill c1 KILL
+sleep 0.3
+eq "stopped after kill" stopped "$("$VR" --root "$root" state c1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')"
+"$VR" --root "$root" delete c1
+check "delete removes the state" test ! -e "$root/c1"
+check "delete removes the cgroup" test ! -e /sys/fs/cgroup/memory/vessel/c1
+
+# Bad input: one line naming the field, non-zero exit, nothing left behind.
+bad() {
+    local name="$1" id="$2" expect="$3" edit="$4"
+    cp "$B/config.json" "$work/good.json"
+    [ -n "$edit" ] && set_json "$B/config.json" "$edit"
+    local err code
+    err=$("$VR" --root "$root" --log "$work/log.json" --log-format json create --bundle "$B" "$id" 2>&1 >/dev/null); code=$?
+    cp "$work/good.json" "$B/config.json"
+    check "$name: non-zero exit" test $code -ne 0
+    eq "$name: one line" 1 "$(printf '%s\n' "$err" | wc -l)"
+    contains "$name: names the field" "$expect" "$err"
+    eq "$name: no state left" "" "$(ls "$root" 2>/dev/null)"
+    check "$name: no cgroup left" test ! -e "/sys/fs/cgroup/pids/vessel/$id"
+}
+bad "wrong type" b1 "process.user.uid" 'c["process"]["user"]["uid"] = "abc"'
+bad "unknown namespace" b2 "linux.namespaces" 'c["linux"]["namespaces"].append({"type": "foo"})'
+bad "negative memory" b3 "linux.resources.memory.limit" 'c["linux"].setdefault("resources", {})["memory"] = {"limit": -5}'
+bad "missing rootfs" b4 "root.path" 'c["root"]["path"] = "nope"'
+bad "missing executable" b5 "process.args[0]" 'c["process"]["args"] = ["nosuchcmd"]'
+bad "id with slash" "x/y" "x/y" ""
+contains "--log-format json writes the error" '"level":"error"' "$(cat "$work/log.json")"
+out=$("$VR" --systemd-cgroup list 2>&1); code=$?
+check "unsupported global flag refused" test $code -ne 0
+contains "unsupported flag named" "--systemd-cgroup" "$out"
+finish
