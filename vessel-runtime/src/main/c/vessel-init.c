@@ -848,6 +848,14 @@ static int forwarded(int sig) {
 static void child(struct op *ops, uint32_t count, uint32_t clone_index, const sigset_t *original) {
     uint32_t hdr[2];
     close(channel); /* only the helper talks to Java */
+    /* Until the exec this process may share a pid namespace with the container's processes
+     * (exec, or a shared pid namespace) while it holds host descriptors (the fifo directory,
+     * the sync socket). Non-dumpable, its /proc/PID/{fd,exe,mem} need CAP_SYS_PTRACE; the exec
+     * makes the container's program dumpable again as usual. */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+        send_error(sync_fd, clone_index, errno);
+        _exit(1);
+    }
     if (sigprocmask(SIG_SETMASK, original, NULL) < 0) {
         send_error(sync_fd, clone_index, errno);
         _exit(1);

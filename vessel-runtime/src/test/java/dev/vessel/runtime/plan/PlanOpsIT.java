@@ -233,6 +233,40 @@ class PlanOpsIT {
         assertTrue(uptime >= 1_000_000, "uptime in the time namespace: " + uptime);
     }
 
+    /** Before its exec the container process holds host descriptors: a peer without CAP_SYS_PTRACE must not reach them. */
+    @Test
+    void theProcessBeforeExecIsNotDumpable() throws Exception {
+        Path fifo = dir.resolve("exec.fifo");
+        Fds.mkfifo(fifo.toString(), 0600);
+        int lastCap = Integer.parseInt(Files.readString(Path.of("/proc/sys/kernel/cap_last_cap")).strip());
+        long all = (1L << (lastCap + 1)) - 1;
+        long noPtrace = all & ~(1L << 19); // CAP_SYS_PTRACE
+        // Same uid and capabilities on both sides: only the dumpable flag stands between them.
+        LaunchPlan waiting = LaunchPlan.builder(LaunchPlan.Mode.MONITOR)
+                .add(new Op.Clone(0), "linux.namespaces")
+                .add(new Op.CapBounding(noPtrace), "process.capabilities.bounding")
+                .add(new Op.Caps(noPtrace, noPtrace, 0, 0), "process.capabilities")
+                .add(new Op.WaitStart(fifo.toString()), "start")
+                .add(new Op.Exec("true", "/bin", List.of("true"), List.of()), "process.args").build();
+        try (InitSession a = InitSession.start(waiting, InitSession.Stdio.INHERIT, List.of())) {
+            int pid = a.awaitPid();
+            a.proceed();
+            assertEquals(InitSession.Started.READY, a.awaitReady());
+            LaunchPlan peek = LaunchPlan.builder(LaunchPlan.Mode.MONITOR)
+                    .add(new Op.Clone(0), "linux.namespaces")
+                    .add(new Op.CapBounding(noPtrace), "process.capabilities.bounding")
+                    .add(new Op.Caps(noPtrace, noPtrace, 0, 0), "process.capabilities")
+                    .add(new Op.Exec("busybox", "/bin", List.of("busybox", "sh", "-c",
+                            "readlink /proc/" + pid + "/exe >/dev/null 2>&1 && echo reachable || echo denied"), List.of()),
+                            "process.args").build();
+            assertEquals("denied\n", run(peek).out());
+            try (var in = new java.io.FileInputStream(fifo.toFile())) {
+                assertEquals('0', in.read());
+            }
+            assertEquals(0, a.awaitExit().exitCode());
+        }
+    }
+
     @Test
     void setSidAndChroot() {
         LaunchPlan plan = LaunchPlan.builder(LaunchPlan.Mode.MONITOR)
