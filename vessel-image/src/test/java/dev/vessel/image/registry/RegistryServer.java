@@ -30,12 +30,13 @@ final class RegistryServer implements AutoCloseable {
         return Files.isExecutable(BINARY);
     }
 
-    static RegistryServer start(Path dir, String user, String password) throws IOException, InterruptedException {
-        int port;
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
+            return s.getLocalPort();
         }
-        Path storage = Files.createDirectories(dir.resolve("storage"));
+    }
+
+    static RegistryServer start(Path dir, String user, String password) throws IOException, InterruptedException {
         String auth = "";
         if (user != null) {
             Path htpasswd = dir.resolve("htpasswd");
@@ -51,6 +52,14 @@ final class RegistryServer implements AutoCloseable {
                         path: %s
                     """.formatted(htpasswd);
         }
+        return startWithAuth(dir, auth);
+    }
+
+    /** Starts a registry whose config ends with {@code authYaml} (an "auth:" block, or empty). */
+    static RegistryServer startWithAuth(Path dir, String authYaml) throws IOException, InterruptedException {
+        String auth = authYaml;
+        int port = freePort();
+        Path storage = Files.createDirectories(dir.resolve("storage"));
         Path config = dir.resolve("config.yml");
         Files.writeString(config, """
                 version: 0.1
