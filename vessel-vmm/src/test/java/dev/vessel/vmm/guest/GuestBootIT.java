@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The built guest: a riscv64 kernel Image, a static riscv64 busybox and an initramfs whose /init
@@ -93,10 +94,35 @@ class GuestBootIT {
         assertTrue(viaCmdline.contains("VESSEL-EXIT=0"), viaCmdline);
     }
 
-    private static String qemu(Path initrd, String extraAppend) throws Exception {
+    /** The kernel config has the drivers for every device Vessel's machine offers. */
+    @Test
+    void kernelDriversFindVirtioBlkNetAndRngOnQemu(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-system-riscv64")),
+                "qemu-system-riscv64 is not installed (apt-get install qemu-system-misc)");
+        Path disk = dir.resolve("disk.img");
+        try (var f = java.nio.channels.FileChannel.open(disk, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            f.truncate(0).position(16 << 20).write(ByteBuffer.wrap(new byte[1]));
+        }
+        String script = "ls /sys/block; ls /sys/class/net; cat /sys/class/misc/hw_random/rng_current; mkdir -p /mnt;"
+                + " mkfs.ext2 -q /dev/vda >/dev/null && mount -t ext4 /dev/vda /mnt && echo vessel-disk-data > /mnt/f"
+                + " && umount /mnt && echo disk-ok";
+        String out = qemu(assets.initramfs(List.of("sh", "-c", script)), "",
+                "-drive", "file=" + disk + ",format=raw,if=none,id=d0", "-device", "virtio-blk-device,drive=d0",
+                "-device", "virtio-rng-device", "-netdev", "user,id=n0,restrict=on", "-device", "virtio-net-device,netdev=n0");
+        assertTrue(out.contains("vda"), out);
+        assertTrue(out.contains("eth0"), out);
+        assertTrue(out.contains("virtio_rng"), out);
+        assertTrue(out.contains("disk-ok"), out);
+        assertTrue(out.contains("VESSEL-EXIT=0"), out);
+        assertTrue(new String(Files.readAllBytes(disk), StandardCharsets.ISO_8859_1).contains("vessel-disk-data"), "data in the image");
+    }
+
+    private static String qemu(Path initrd, String extraAppend, String... devices) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("qemu-system-riscv64", "-M", "virt", "-m", "256M", "-smp", "2",
                 "-nographic", "-bios", "default", "-no-reboot", "-kernel", assets.kernel().toString(),
                 "-initrd", initrd.toString(), "-append", ("console=ttyS0 quiet " + extraAppend).trim()));
+        cmd.addAll(List.of(devices));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         p.getOutputStream().close();
         byte[] output = p.getInputStream().readAllBytes();
