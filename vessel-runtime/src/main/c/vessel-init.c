@@ -25,6 +25,10 @@
  *   [MONITOR: the helper forwards SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH]
  *   <-------------------------------- EXIT(wait status); exit code, or 128 + signal
  *
+ *   Java starts the helper from a sealed memfd copy of this binary, and the child is
+ *   non-dumpable until its exec: before the exec it may be visible inside a container (exec,
+ *   shared pid namespace) and must not let anyone reach the host binary or its descriptors.
+ *
  *   A failing op, in the helper or the child: ERROR(op index, errno), then exit 1 (the child's
  *   ERROR is relayed by the helper, which reaps the child). Index 0xffffffff means the plan
  *   itself was malformed. If Java closes the channel before GO, the helper kills the child.
