@@ -1,7 +1,6 @@
 package dev.vessel.runtime.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vessel.runtime.RuntimeError;
 import dev.vessel.runtime.container.ContainerRuntime;
 import dev.vessel.runtime.container.ContainerSummary;
@@ -22,16 +21,11 @@ import picocli.CommandLine.ParentCommand;
 /** state, list, ps, events, features, spec. */
 final class InspectCommands {
 
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private InspectCommands() {}
 
+    /** runc's layout (Go's MarshalIndent with tabs), so scripts that diff the output keep working. */
     static void printJson(Object o) {
-        try {
-            System.out.println(JSON.writeValueAsString(o));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        System.out.println(dev.vessel.runtime.spec.SpecJson.pretty(o));
     }
 
     @Command(name = "state", description = "Print the OCI state of a container.")
@@ -218,7 +212,9 @@ final class InspectCommands {
             if (Files.exists(f)) {
                 throw new RuntimeError("File " + f + " exists. Remove it first");
             }
-            Files.writeString(f, JSON.writeValueAsString(dev.vessel.runtime.spec.DefaultSpec.forHost(rootless, dev.vessel.linux.Processes.euid(), dev.vessel.linux.Processes.euid())) + "\n");
+            // runc writes the effective gid of the caller into a rootless spec; vessel runs as root, where both are 0.
+            long id = dev.vessel.linux.Processes.euid();
+            Files.writeString(f, dev.vessel.runtime.spec.SpecJson.pretty(dev.vessel.runtime.spec.DefaultSpec.forHost(rootless, id, id)));
             return 0;
         }
     }

@@ -94,6 +94,7 @@ final class Creator {
             throw new RuntimeError("root.path \"" + spec.root().path() + "\": " + rootfs
                     + " is not a directory; create the root filesystem there or fix config.json");
         }
+        dev.vessel.runtime.launch.Unsupported.check(spec);
         dev.vessel.runtime.launch.MountTargets.check(rootfs, spec.mounts());
         if (o.consoleSocket() != null || (spec.process() != null && spec.process().terminal())) {
             throw new RuntimeError("process.terminal: terminals (--console-socket) are not supported yet; set \"terminal\": false");
