@@ -40,9 +40,9 @@ public final class CgroupDirs {
                 return created;
             } catch (NoSuchFileException e) {
                 // A parent we found existing was removed meanwhile by another container's
-                // destroy (it saw it empty): start again from the top, a few times.
+                // destroy (it saw it empty): start again from the top; each round someone wins.
                 removeCreated(created);
-                if (attempt == 3) {
+                if (attempt == 10) {
                     throw new CgroupException(who + ": creating " + current + ": its parent keeps disappearing "
                             + "(another runtime removing it?)", "ENOENT", e);
                 }

@@ -24,7 +24,7 @@ final class V1Memory implements V1Controller {
     @Override
     public boolean requested(LinuxResources r) {
         LinuxResources.Memory m = r.memory();
-        return m != null && (m.limit() != null || m.reservation() != null || m.swap() != null || m.kernel() != null
+        return m != null && (m.limit() != null || m.reservation() != null || m.swap() != null
                 || m.kernelTCP() != null || m.swappiness() != null || Boolean.TRUE.equals(m.disableOOMKiller()));
     }
 
@@ -35,10 +35,9 @@ final class V1Memory implements V1Controller {
             return;
         }
         setLimitAndSwap(dir, m.limit() == null ? 0 : m.limit(), m.swap() == null ? 0 : m.swap());
-        // kmem limits are deprecated and gone from new kernels: write them only where they exist.
-        if (m.kernel() != null && m.kernel() != 0 && CgroupFiles.exists(dir, "memory.kmem.limit_in_bytes")) {
-            CgroupFiles.write(who(), dir, "memory.kmem.limit_in_bytes", Long.toString(m.kernel()));
-        }
+        // memory.kernel is ignored, as runc ignores it: since Linux 5.16 the kernel accepts a write
+        // to memory.kmem.limit_in_bytes, does nothing with it and logs a deprecation warning.
+        // The TCP buffer limit still works (deprecated too); only where the file exists.
         if (m.kernelTCP() != null && m.kernelTCP() != 0 && CgroupFiles.exists(dir, "memory.kmem.tcp.limit_in_bytes")) {
             CgroupFiles.write(who(), dir, "memory.kmem.tcp.limit_in_bytes", Long.toString(m.kernelTCP()));
         }

@@ -114,8 +114,17 @@ class V1ManagerTest {
                 "memory.soft_limit_in_bytes", "52428800", "memory.swappiness", "10", "memory.oom_control", "1"),
                 read(d, "memory.limit_in_bytes", "memory.memsw.limit_in_bytes", "memory.soft_limit_in_bytes",
                         "memory.swappiness", "memory.oom_control"));
-        // kernel (kmem) limit asked for, but this "kernel" has no kmem files: nothing is created.
+        // kernel (kmem) limit asked for: ignored as in runc (no effect since Linux 5.16), nothing created.
         assertFalse(Files.exists(d.resolve("memory.kmem.limit_in_bytes")));
+    }
+
+    @Test
+    void kmemIsNeverWrittenButTcpBuffersAre() {
+        Path d = leaf("memory", Map.of("memory.kmem.limit_in_bytes", "9223372036854771712",
+                "memory.kmem.tcp.limit_in_bytes", "9223372036854771712"));
+        m.set(resources(new LinuxResources.Memory(null, null, null, 1L << 20, 2L << 20, null, null, null, null), null, null));
+        assertEquals("9223372036854771712", fileOf(d, "memory.kmem.limit_in_bytes"));
+        assertEquals("2097152", fileOf(d, "memory.kmem.tcp.limit_in_bytes"));
     }
 
     @Test
