@@ -267,6 +267,30 @@ class PlanOpsIT {
         }
     }
 
+    /**
+     * pivot_root fails with EINVAL when the current root is not a mount point, as after a chroot
+     * into a plain directory (or on initramfs); moveFallback then moves the rootfs onto "/".
+     */
+    @Test
+    void pivotRootFallsBackToMoveAndChroot() {
+        LaunchPlan.Builder b = LaunchPlan.builder(LaunchPlan.Mode.MONITOR)
+                .add(new Op.Clone(CLONE_NEWNS | CLONE_NEWPID), "linux.namespaces")
+                .add(new Op.Mount("", false, "", "/", "", Mounts.MS_REC | Mounts.MS_PRIVATE, ""), "linux.rootfsPropagation")
+                .add(new Op.Mount(root, false, "", root, "", Mounts.MS_BIND | Mounts.MS_REC, ""), "root.path")
+                .add(new Op.Chroot(dir.toString()), "(a root that is no mount point)");
+        List<LaunchPlan.Step> strictSteps = new java.util.ArrayList<>(b.build().steps());
+        strictSteps.add(new LaunchPlan.Step(new Op.PivotRoot("/rootfs", false), "root.path"));
+        strictSteps.add(new LaunchPlan.Step(sh("true"), "process.args"));
+        LaunchPlan strict = LaunchPlan.of(LaunchPlan.Mode.MONITOR, strictSteps);
+        LaunchException e = org.junit.jupiter.api.Assertions.assertThrows(LaunchException.class, () -> run(strict));
+        assertEquals("root.path", e.label());
+        assertEquals(dev.vessel.linux.Errno.EINVAL, e.errnoValue());
+
+        b.add(new Op.PivotRoot("/rootfs", true), "root.path")
+                .add(sh("ls /bin/busybox /etc/hostname-of-image; ls / | grep -c rootfs"), "process.args");
+        assertEquals("/bin/busybox\n/etc/hostname-of-image\n0\n", run(b.build()).out());
+    }
+
     @Test
     void setSidAndChroot() {
         LaunchPlan plan = LaunchPlan.builder(LaunchPlan.Mode.MONITOR)
