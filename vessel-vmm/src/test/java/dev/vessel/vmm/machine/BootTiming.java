@@ -41,9 +41,12 @@ public final class BootTiming {
             ExitStatus status = m.run(Duration.ofMinutes(10));
             waiter.interrupt();
             long instructions = 0;
+            long cpu = 0;
             for (int i = 0; i < m.cpus(); i++) {
                 instructions += m.hart(i).instructionsRetired();
+                cpu += m.hart(i).cpuTimeNanos();
             }
+            System.out.printf("[hart threads: %.2f s CPU, %.1f MIPS per CPU second]%n", cpu / 1e9, instructions * 1e3 / cpu);
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("[%s after %.2f s, %d instructions, %.1f MIPS]%n", status.message(), seconds,
                     instructions, instructions / seconds / 1e6);

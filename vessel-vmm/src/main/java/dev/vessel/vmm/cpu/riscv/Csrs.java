@@ -218,4 +218,31 @@ final class Csrs {
                 || (csr >= 0xB03 && csr <= 0xB1F)   // mhpmcounter3..31
                 || (csr >= 0x323 && csr <= 0x33F);  // mhpmevent3..31
     }
+
+    /** Sets or clears MTIP and STIP from the compare registers; called between blocks. */
+    void updateTimers(long now) {
+        long old;
+        long want;
+        do {
+            old = mip.get();
+            want = Long.compareUnsigned(now, mtimecmp) >= 0 ? old | (1L << Csrs.MTI) : old & ~(1L << Csrs.MTI);
+            if (stcEnabled() || sbiTimerArmed) {
+                boolean fired = (stcEnabled() && Long.compareUnsigned(now, stimecmp) >= 0)
+                        || (sbiTimerArmed && Long.compareUnsigned(now, sbiTimecmp) >= 0);
+                want = fired ? want | (1L << Csrs.STI) : want & ~(1L << Csrs.STI);
+            }
+        } while (want != old && !mip.compareAndSet(old, want));
+    }
+
+    /** Earliest armed timer deadline; compare values are unsigned, all ones meaning never. */
+    long nextDeadline() {
+        long d = mtimecmp < 0 ? Long.MAX_VALUE : mtimecmp;
+        if (stcEnabled() && stimecmp >= 0) {
+            d = Math.min(d, stimecmp);
+        }
+        if (sbiTimerArmed && sbiTimecmp >= 0) {
+            d = Math.min(d, sbiTimecmp);
+        }
+        return d;
+    }
 }

@@ -27,7 +27,6 @@ public final class Hart implements Runnable {
     long pc;
     int priv = 3;
     long instret;
-    int insn;
     boolean breakBlock;
     boolean waiting;
     long reservation = -1;
@@ -43,6 +42,7 @@ public final class Hart implements Runnable {
     private volatile boolean stopRequested;
     private volatile boolean flushRequested;
     private volatile Thread thread;
+    private volatile long cpuNanos;
     private long startPc;
     private long startOpaque;
 
@@ -108,6 +108,11 @@ public final class Hart implements Runnable {
     /** Raw mip, for the CLINT to read back msip. */
     public long pendingInterrupts() {
         return csr.mip.get();
+    }
+
+    /** Host CPU time this hart's thread used, known once it has stopped (for measurements). */
+    public long cpuTimeNanos() {
+        return cpuNanos;
     }
 
     public int hsmState() {
@@ -199,7 +204,7 @@ public final class Hart implements Runnable {
                 mmu.flushAll();
                 flushRequested = false;
             }
-            updateTimers();
+            csr.updateTimers(time.now());
             if (checkInterrupts()) {
                 waiting = false;
             }
@@ -207,12 +212,13 @@ public final class Hart implements Runnable {
                 if ((csr.mip.get() & csr.mie) != 0) {
                     waiting = false;
                 } else {
-                    LockSupport.parkNanos(this, Math.min(MAX_PARK_NANOS, time.nanosUntil(nextDeadline())));
+                    LockSupport.parkNanos(this, Math.min(MAX_PARK_NANOS, time.nanosUntil(csr.nextDeadline())));
                     continue;
                 }
             }
             runBlock();
         }
+        cpuNanos = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 
     private boolean enterStartedState() {
@@ -236,38 +242,43 @@ public final class Hart implements Runnable {
 
     private void runBlock() {
         breakBlock = false;
+        int n = 0;
         try {
-            for (int n = 0; n < BLOCK && !breakBlock; n++) {
-                step();
+            while (n < BLOCK && !breakBlock) {
+                long at = pc;
+                int raw = mmu.fetch(at);
+                int len = 4;
+                if ((raw & 3) != 3) {
+                    len = 2;
+                    raw = Compressed.expand16(raw);
+                    if (raw == 0) {
+                        throw illegal();
+                    }
+                }
+                Execute.execute(this, raw, at, len); // one call site keeps the compiled loop small
+                n++;
             }
         } catch (Trap t) {
             exception(t.cause, t.tval);
         } catch (RuntimeException | StackOverflowError e) {
             host.fatal(this, "internal error at pc 0x" + Long.toHexString(pc) + ": " + e, e);
             stopRequested = true;
+        } finally {
+            instret += n; // counted per block: a CSR read mid-block sees the count at its start
         }
-    }
-
-    private void step() {
-        long pc = this.pc;
-        int raw = mmu.fetch(pc);
-        insn = raw;
-        if ((raw & 3) == 3) {
-            Execute.execute(this, raw, pc, 4);
-        } else {
-            int expanded = Compressed.expand16(raw);
-            if (expanded == 0) {
-                throw illegal();
-            }
-            Execute.execute(this, expanded, pc, 2);
-        }
-        instret++;
     }
 
     // ---- traps and interrupts ---------------------------------------------------------------
 
+    /** An illegal-instruction trap whose tval holds the instruction's bits, fetched again (rare path). */
     Trap illegal() {
-        return trap.set(Trap.ILLEGAL_INSN, insn & 0xffffffffL);
+        long bits;
+        try {
+            bits = mmu.fetch(pc) & 0xffffffffL;
+        } catch (Trap t) {
+            bits = 0;
+        }
+        return trap.set(Trap.ILLEGAL_INSN, bits);
     }
 
     void exception(int cause, long tval) {
@@ -385,34 +396,5 @@ public final class Hart implements Runnable {
 
     void markFpDirty() {
         csr.mstatus |= Csrs.FS;
-    }
-
-    // ---- timers -----------------------------------------------------------------------------
-
-    private void updateTimers() {
-        long now = time.now();
-        long mip;
-        long want;
-        do {
-            mip = csr.mip.get();
-            want = Long.compareUnsigned(now, csr.mtimecmp) >= 0 ? mip | (1L << Csrs.MTI) : mip & ~(1L << Csrs.MTI);
-            if (csr.stcEnabled() || csr.sbiTimerArmed) {
-                boolean fired = (csr.stcEnabled() && Long.compareUnsigned(now, csr.stimecmp) >= 0)
-                        || (csr.sbiTimerArmed && Long.compareUnsigned(now, csr.sbiTimecmp) >= 0);
-                want = fired ? want | (1L << Csrs.STI) : want & ~(1L << Csrs.STI);
-            }
-        } while (want != mip && !csr.mip.compareAndSet(mip, want));
-    }
-
-    /** Earliest armed timer deadline; compare values are unsigned, all ones meaning never. */
-    private long nextDeadline() {
-        long d = csr.mtimecmp < 0 ? Long.MAX_VALUE : csr.mtimecmp;
-        if (csr.stcEnabled() && csr.stimecmp >= 0) {
-            d = Math.min(d, csr.stimecmp);
-        }
-        if (csr.sbiTimerArmed && csr.sbiTimecmp >= 0) {
-            d = Math.min(d, csr.sbiTimecmp);
-        }
-        return d;
     }
 }
