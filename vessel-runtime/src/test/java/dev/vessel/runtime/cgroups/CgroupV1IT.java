@@ -112,6 +112,68 @@ class CgroupV1IT {
         }
     }
 
+    /** Every v1 file a typical spec sets, accepted by the kernel in the format we write and read back. */
+    @Test
+    void theKernelAcceptsEveryValueAndReadsItBack() throws Exception {
+        Process p = spawn("sleep 60");
+        m.apply((int) p.pid());
+        String rootDev = rootDevice();
+        String[] mm = rootDev.split(":");
+        LinuxResources.ThrottleDevice throttle = new LinuxResources.ThrottleDevice(Long.parseLong(mm[0]), Long.parseLong(mm[1]), 1048576);
+        m.set(new LinuxResources(null,
+                new LinuxResources.Memory(256L << 20, 128L << 20, 512L << 20, null, 64L << 20, 10L, true, null, null),
+                new LinuxResources.Cpu(512L, 20000L, 1000L, 100000L, null, null, "0", "0", null),
+                new LinuxResources.Pids(100L),
+                new LinuxResources.BlockIO(200, null, null, List.of(throttle), null, null, List.of(throttle)),
+                null, null, null, null));
+        Map<String, Path> d = m.paths();
+        assertEquals("512", file(d.get("cpu"), "cpu.shares"));
+        assertEquals("20000", file(d.get("cpu"), "cpu.cfs_quota_us"));
+        assertEquals("100000", file(d.get("cpu"), "cpu.cfs_period_us"));
+        if (Files.exists(d.get("cpu").resolve("cpu.cfs_burst_us"))) {
+            assertEquals("1000", file(d.get("cpu"), "cpu.cfs_burst_us"));
+        }
+        assertEquals("0", file(d.get("cpuset"), "cpuset.cpus"));
+        assertEquals("0", file(d.get("cpuset"), "cpuset.mems"));
+        assertEquals(Long.toString(256L << 20), file(d.get("memory"), "memory.limit_in_bytes"));
+        assertEquals(Long.toString(128L << 20), file(d.get("memory"), "memory.soft_limit_in_bytes"));
+        assertEquals(Long.toString(512L << 20), file(d.get("memory"), "memory.memsw.limit_in_bytes"));
+        assertEquals(Long.toString(64L << 20), file(d.get("memory"), "memory.kmem.tcp.limit_in_bytes"));
+        assertEquals("10", file(d.get("memory"), "memory.swappiness"));
+        assertTrue(file(d.get("memory"), "memory.oom_control").contains("oom_kill_disable 1"));
+        assertEquals("100", file(d.get("pids"), "pids.max"));
+        Path blkio = d.get("blkio");
+        String weightFile = Files.exists(blkio.resolve("blkio.weight")) ? "blkio.weight" : "blkio.bfq.weight";
+        assertTrue(file(blkio, weightFile).matches("(default )?200"), file(blkio, weightFile));
+        assertEquals(rootDev + " 1048576", file(blkio, "blkio.throttle.read_bps_device"));
+        assertEquals(rootDev + " 1048576", file(blkio, "blkio.throttle.write_iops_device"));
+    }
+
+    @Test
+    void realtimeWithoutAParentBudgetNamesTheParent() throws Exception {
+        Process p = spawn("sleep 60");
+        m.apply((int) p.pid());
+        Assumptions.assumeTrue(Files.exists(m.paths().get("cpu").resolve("cpu.rt_runtime_us")), "no RT group scheduling");
+        CgroupException e = assertThrows(CgroupException.class, () -> m.set(new LinuxResources(null, null,
+                new LinuxResources.Cpu(null, null, null, null, 10000L, 1000000L, null, null, null), null, null, null,
+                null, null, null)));
+        assertTrue(e.getMessage().startsWith("cgroup v1 cpu: writing 10000 to cpu.rt_runtime_us: Invalid argument (EINVAL) "
+                + "(linux.resources.cpu.realtimeRuntime must fit in the parent cgroup's cpu.rt_runtime_us, 0 at "),
+                e.getMessage());
+    }
+
+    /** major:minor of the block device holding /, from mountinfo (a partition or whole disk). */
+    private static String rootDevice() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] f = line.split(" ");
+            if (f[4].equals("/")) {
+                Assumptions.assumeFalse(f[2].startsWith("0:"), "/ is not on a block device");
+                return f[2];
+            }
+        }
+        throw new AssertionError("no / in mountinfo");
+    }
+
     @Test
     void memoryLimitsReadBackAndRaiseAndLowerWithSwapInTheKernelsOrder() throws Exception {
         Process p = spawn("sleep 60");

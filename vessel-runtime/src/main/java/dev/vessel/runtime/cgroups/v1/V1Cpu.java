@@ -69,7 +69,19 @@ final class V1Cpu implements V1Controller {
             CgroupFiles.write(who(), dir, "cpu.rt_period_us", Long.toString(c.realtimePeriod()));
         }
         if (c.realtimeRuntime() != null && c.realtimeRuntime() != 0) {
-            CgroupFiles.write(who(), dir, "cpu.rt_runtime_us", Long.toString(c.realtimeRuntime()));
+            try {
+                CgroupFiles.write(who(), dir, "cpu.rt_runtime_us", Long.toString(c.realtimeRuntime()));
+            } catch (CgroupException e) {
+                if (!"EINVAL".equals(e.errno())) {
+                    throw e;
+                }
+                // The RT budget is carved out of the parent's; new cgroups start with none. Like
+                // Docker's --cpu-rt-runtime, the operator grants the parent a budget first.
+                String parent = CgroupFiles.read(who(), dir.getParent(), "cpu.rt_runtime_us");
+                throw new CgroupException(e.getMessage() + " (linux.resources.cpu.realtimeRuntime must fit in the parent "
+                        + "cgroup's cpu.rt_runtime_us, " + parent + " at " + dir.getParent() + ": raise that first)",
+                        e.errno(), e);
+            }
         }
         if (c.idle() != null) {
             CgroupFiles.write(who(), dir, "cpu.idle", Long.toString(c.idle()));
