@@ -2,6 +2,8 @@
 # Finds a JDK 25, builds what is missing, prepares the AOT cache, and execs the JVM.
 # Kept dependency-free (bash + coreutils): it runs before anything else exists.
 
+# Engines (podman's conmon, containerd) may start us without HOME; the Maven wrapper needs one.
+export HOME="${HOME:-/root}"
 VESSEL_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DIST="$VESSEL_HOME/vessel-cli/target/dist"
 
@@ -46,9 +48,14 @@ vessel_ensure_packages() {
     fi
 }
 
-# Rebuild when the dist is missing or any source or pom is newer than it.
+# Build when the dist is missing. With VESSEL_REBUILD=auto (bin/vessel's default), also rebuild
+# when a source of the modules it runs is newer. bin/vessel-runtime does not: engines call it
+# mid-operation, where a rebuild would stall or break a container's lifecycle.
 vessel_ensure_built() {
     local stamp="$DIST/.built"
+    if [ -f "$stamp" ] && [ "${VESSEL_REBUILD:-auto}" != auto ]; then
+        return 0
+    fi
     # Only the modules the dist is built from (vessel-cli and what it depends on) count.
     if [ -f "$stamp" ] && [ -z "$(find "$VESSEL_HOME/pom.xml" "$VESSEL_HOME/vessel-linux" "$VESSEL_HOME/vessel-runtime" \
             "$VESSEL_HOME/vessel-cli" -path '*/target' -prune -o \

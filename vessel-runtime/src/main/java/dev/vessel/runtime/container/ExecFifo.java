@@ -15,8 +15,14 @@ final class ExecFifo {
 
     private ExecFifo() {}
 
+    /** 0622 whatever the umask: the container's user, often not root, must be able to open it for writing. */
     static void create(Path fifo) {
         Fds.mkfifo(fifo.toString(), 0622);
+        try {
+            Files.setPosixFilePermissions(fifo, java.nio.file.attribute.PosixFilePermissions.fromString("rw--w--w-"));
+        } catch (java.io.IOException e) {
+            throw new RuntimeError("cannot set the mode of exec fifo " + fifo + ": " + e.getMessage());
+        }
     }
 
     static void release(Path fifo, int pid, long startTime) {

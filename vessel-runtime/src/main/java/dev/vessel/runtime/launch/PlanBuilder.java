@@ -81,6 +81,8 @@ public final class PlanBuilder {
             out.add(new LaunchPlan.Step(new Op.SetDomainname(spec.domainname()), "domainname (" + spec.domainname() + ")"));
         }
         String root = o.rootfs().toString();
+        // Devices and mount points get exactly the modes asked for; the process's umask comes later.
+        out.add(new LaunchPlan.Step(new Op.Umask(0), "process.user.umask"));
         if (linux.hasNamespace(Namespaces.MOUNT)) {
             RootfsPlan.beforePivot(spec, o.bundle(), root, userns, o.cgroups(), out);
             out.add(new LaunchPlan.Step(o.noPivot() ? new Op.Chroot(root) : new Op.PivotRoot(root, true), "root.path (" + root + ")"));
