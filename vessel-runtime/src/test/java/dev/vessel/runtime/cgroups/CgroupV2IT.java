@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vessel.runtime.cgroups.devices.BpfDeviceGate;
+import dev.vessel.runtime.cgroups.devices.DevicePermission;
 import dev.vessel.runtime.cgroups.v2.V2Manager;
 import dev.vessel.runtime.spec.LinuxResources;
 import java.io.IOException;
@@ -122,6 +123,32 @@ class CgroupV2IT {
         go();
         assertTrue(child.waitFor(10, TimeUnit.SECONDS));
         assertEquals("kmsg-ok\n", new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    /** The kernel's verifier accepts every shape of rule the compiler emits, and a re-install replaces the program. */
+    @Test
+    void verifierAcceptsEveryRuleShape() throws Exception {
+        Path dir = Files.createDirectory(top.resolve("verifier"));
+        try {
+            List<List<DevicePermission>> sets = List.of(
+                    DevicePermission.effective(List.of()),
+                    List.of(new DevicePermission(true, 'a', DevicePermission.ANY, DevicePermission.ANY, "rwm")),
+                    List.of(new DevicePermission(false, 'a', DevicePermission.ANY, DevicePermission.ANY, "rwm")),
+                    List.of(new DevicePermission(true, 'a', DevicePermission.ANY, DevicePermission.ANY, "rwm"),
+                            new DevicePermission(false, 'b', 8, DevicePermission.ANY, "w"),
+                            new DevicePermission(false, 'a', 7, 1, "m"),
+                            new DevicePermission(true, 'c', DevicePermission.ANY, 5, "r"),
+                            new DevicePermission(true, 'b', 1048575, 1048575, "rwm")));
+            BpfDeviceGate gate = new BpfDeviceGate();
+            for (List<DevicePermission> rules : sets) {
+                gate.install(dir, rules);
+            }
+            for (int i = 0; i < 70; i++) { // the kernel allows 64 programs per cgroup
+                gate.install(dir, sets.get(i % sets.size())); // so replacing must not pile them up
+            }
+        } finally {
+            Files.delete(dir);
+        }
     }
 
     private static long ticks(long pid) throws IOException {
