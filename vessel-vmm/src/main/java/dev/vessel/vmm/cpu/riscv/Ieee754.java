@@ -104,8 +104,8 @@ final class Ieee754 {
         if (Double.isInfinite(r)) {
             return bits(finishD(h, r, r > 0 ? -1 : 1, false, rm));
         }
-        if (Math.abs(r) < TINY) {
-            // sign(x/y - r) = sign(x - r*y) * sign(y), all exact in BigDecimal
+        if (Math.abs(r) < TINY || Math.abs(x) < TINY || Math.abs(y) < TINY) {
+            // The FMA remainder could underflow. sign(x/y - r) = sign(x - r*y) * sign(y), exact in BigDecimal
             BigDecimal by = big(y);
             int s = big(x).subtract(big(r).multiply(by)).signum() * (y > 0 ? 1 : -1);
             boolean tie = false;
