@@ -3,20 +3,16 @@ package dev.vessel.runtime.cgroups.devices;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.vessel.linux.Fds;
+import dev.vessel.linux.LibC;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
- * The few bpf(2) commands the v2 device controller needs, C-shaped: each returns the
- * syscall's result or {@code -errno}. Written here rather than in vessel-linux because that
- * module had no bpf binding yet; it belongs there (as {@code dev.vessel.linux.Bpf}) once
- * someone else needs it.
+ * The few bpf(2) commands the v2 device controller needs, C-shaped on top of
+ * {@link LibC#syscall}: each returns the result or {@code -errno}. The attr layouts are
+ * {@code union bpf_attr} from linux/bpf.h. Here rather than in vessel-linux because nothing
+ * else needs bpf yet; it moves there (as {@code dev.vessel.linux.Bpf}) when something does.
  */
 final class Bpf {
     private Bpf() {}
@@ -31,48 +27,20 @@ final class Bpf {
     static final int BPF_F_ALLOW_MULTI = 1 << 1;
     /** Bytes of union bpf_attr we pass: more than any command here uses; the kernel zero-fills the rest. */
     private static final long ATTR_SIZE = 128;
+    /** bpf is one of the old per-architecture syscall numbers. */
+    private static final long SYS_BPF = System.getProperty("os.arch").equals("aarch64") ? 280 : 321;
 
-    private static final boolean AARCH64 = System.getProperty("os.arch").equals("aarch64");
-    private static final long SYS_BPF = AARCH64 ? 280 : 321;
-    private static final long SYS_OPENAT = AARCH64 ? 56 : 257;
-    private static final long SYS_CLOSE = AARCH64 ? 57 : 3;
-    private static final long AT_FDCWD = -100;
-    private static final long O_RDONLY_CLOEXEC = 02000000;
-
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    /**
-     * long syscall(long nr, ...) with four long arguments; every call here fits that shape.
-     * SAFETY: glibc's syscall(2) reads six longs from its varargs whatever we pass; unused ones
-     * are ignored by the kernel for these syscalls.
-     */
-    private static final MethodHandle SYSCALL = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("syscall").orElseThrow(),
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
-
-    static long syscall(long nr, long a, long b, long c, long d) {
-        // The capture buffer is per call (confined arena), hence per thread.
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = arena.allocate(CAPTURE);
-            long r = (long) SYSCALL.invokeExact(errno, nr, a, b, c, d);
-            return r == -1 ? -(int) ERRNO.get(errno, 0L) : r;
-        } catch (Throwable t) {
-            throw new AssertionError("syscall downcall failed", t);
-        }
+    private static long bpf(int cmd, MemorySegment attr) {
+        return LibC.syscall(SYS_BPF, cmd, attr.address(), ATTR_SIZE, 0);
     }
 
     /** A read-only, close-on-exec fd of {@code path} (a cgroup directory), or -errno. */
     static int open(String path) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment p = arena.allocateFrom(path);
-            return (int) syscall(SYS_OPENAT, AT_FDCWD, p.address(), O_RDONLY_CLOEXEC, 0);
-        }
+        return LibC.open(path, Fds.O_RDONLY | Fds.O_DIRECTORY | Fds.O_CLOEXEC, 0);
     }
 
     static void close(int fd) {
-        syscall(SYS_CLOSE, fd, 0, 0, 0);
+        LibC.close(fd);
     }
 
     /**
@@ -94,7 +62,7 @@ final class Bpf {
                 attr.set(JAVA_INT, 28, (int) log.byteSize());    // log_size
                 attr.set(JAVA_LONG, 32, log.address());          // log_buf
             }
-            return (int) syscall(SYS_BPF, BPF_PROG_LOAD, attr.address(), ATTR_SIZE, 0);
+            return (int) bpf(BPF_PROG_LOAD, attr);
         }
     }
 
@@ -106,11 +74,14 @@ final class Bpf {
             attr.set(JAVA_INT, 4, progFd);
             attr.set(JAVA_INT, 8, attachType);
             attr.set(JAVA_INT, 12, flags);
-            return (int) syscall(SYS_BPF, cmd, attr.address(), ATTR_SIZE, 0);
+            return (int) bpf(cmd, attr);
         }
     }
 
-    /** Ids of the programs attached to the cgroup itself (not inherited), or {-errno} as a one-element negative array. */
+    /**
+     * Ids of the programs attached to the cgroup itself (not inherited); on failure a
+     * one-element array holding -errno (ids are positive).
+     */
     static int[] progQuery(int cgroupFd, int attachType) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ids = arena.allocate(JAVA_INT, 64);
@@ -118,8 +89,8 @@ final class Bpf {
             attr.set(JAVA_INT, 0, cgroupFd);        // target_fd
             attr.set(JAVA_INT, 4, attachType);      // attach_type
             attr.set(JAVA_LONG, 16, ids.address()); // prog_ids
-            attr.set(JAVA_INT, 24, 64);             // prog_cnt (in: capacity, out: count)
-            long r = syscall(SYS_BPF, BPF_PROG_QUERY, attr.address(), ATTR_SIZE, 0);
+            attr.set(JAVA_INT, 24, 64);             // prog_cnt (in: capacity, out: count); 64 is the kernel's maximum
+            long r = bpf(BPF_PROG_QUERY, attr);
             if (r < 0) {
                 return new int[] {(int) r};
             }
@@ -136,7 +107,7 @@ final class Bpf {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
             attr.set(JAVA_INT, 0, id);
-            return (int) syscall(SYS_BPF, BPF_PROG_GET_FD_BY_ID, attr.address(), ATTR_SIZE, 0);
+            return (int) bpf(BPF_PROG_GET_FD_BY_ID, attr);
         }
     }
 }

@@ -1,11 +1,11 @@
 package dev.vessel.runtime.cgroups.devices;
 
+import dev.vessel.linux.Errno;
 import dev.vessel.runtime.cgroups.CgroupException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Device rules on cgroup v2 through bpf(2), as runc does: load the program compiled by
@@ -84,20 +84,10 @@ public final class BpfDeviceGate implements DeviceGate {
         }
     }
 
-    private static final Map<Integer, String[]> ERRNOS = Map.of(
-            1, new String[] {"EPERM", "Operation not permitted"},
-            2, new String[] {"ENOENT", "No such file or directory"},
-            7, new String[] {"E2BIG", "Argument list too long"},
-            9, new String[] {"EBADF", "Bad file descriptor"},
-            12, new String[] {"ENOMEM", "Cannot allocate memory"},
-            13, new String[] {"EACCES", "Permission denied"},
-            22, new String[] {"EINVAL", "Invalid argument"},
-            38, new String[] {"ENOSYS", "Function not implemented"},
-            95, new String[] {"EOPNOTSUPP", "Operation not supported"});
-
     static CgroupException error(String what, int errno, String hint) {
-        String[] e = ERRNOS.getOrDefault(errno, new String[] {"errno " + errno, "error " + errno});
-        return new CgroupException(WHO + ": " + what + ": " + e[1] + " (" + e[0] + ")"
-                + (hint.isEmpty() ? "" : " (" + hint + ")"), e[0], null);
+        Errno e = Errno.of(errno);
+        String text = e == null ? "Unknown error " + errno : e.text();
+        return new CgroupException(WHO + ": " + what + ": " + text + " (" + Errno.nameOf(errno) + ")"
+                + (hint.isEmpty() ? "" : " (" + hint + ")"), Errno.nameOf(errno), null);
     }
 }

@@ -120,6 +120,14 @@ class DeviceFilterTest {
     }
 
     @Test
+    void bpfErrorsNameTheCommandAndErrno() {
+        CgroupException e = BpfDeviceGate.error("attaching the device program to /x (BPF_PROG_ATTACH)", 1, "needs CAP_SYS_ADMIN");
+        assertEquals("cgroup v2 devices: attaching the device program to /x (BPF_PROG_ATTACH): Operation not permitted "
+                + "(EPERM) (needs CAP_SYS_ADMIN)", e.getMessage());
+        assertEquals("EPERM", e.errno());
+    }
+
+    @Test
     void interpreterSanity() {
         // exit with r0 = 1 straight away
         byte[] allowAll = DeviceFilter.encode(DeviceFilter.compile(List.of(
