@@ -1,5 +1,6 @@
 package dev.vessel.runtime.cgroups;
 
+import dev.vessel.linux.Errno;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -108,24 +109,14 @@ public final class CgroupFiles {
         if (e instanceof FileAlreadyExistsException) {
             return "EEXIST";
         }
-        return switch (reason(e)) {
-            case "Device or resource busy" -> "EBUSY";
-            case "Invalid argument" -> "EINVAL";
-            case "No such file or directory" -> "ENOENT";
-            case "Permission denied" -> "EACCES";
-            case "Operation not permitted" -> "EPERM";
-            case "No space left on device" -> "ENOSPC";
-            case "Numerical result out of range" -> "ERANGE";
-            case "Directory not empty" -> "ENOTEMPTY";
-            case "Operation not supported" -> "EOPNOTSUPP";
-            case "No such device" -> "ENODEV";
-            case "No such process" -> "ESRCH";
-            case "Argument list too long" -> "E2BIG";
-            case "Resource temporarily unavailable" -> "EAGAIN";
-            case "Read-only file system" -> "EROFS";
-            case "File exists" -> "EEXIST";
-            default -> null;
-        };
+        // The JDK reports strerror's text; glibc's texts are what vessel-linux's Errno holds.
+        String reason = reason(e);
+        for (Errno n : Errno.values()) {
+            if (n.text().equals(reason)) {
+                return n.name();
+            }
+        }
+        return null;
     }
 
     /** strerror's text: the JDK puts it in the reason of a FileSystemException, else the message. */
