@@ -61,7 +61,7 @@ public record ProcessDefaults(List<String> args, List<String> env, String cwd, i
     }
 
     /** {@code ""} is root; {@code name}, {@code uid}, {@code name:group}, {@code uid:gid} as docker accepts. */
-    static int[] resolveUser(String spec, Path rootfs) throws IOException {
+    public static int[] resolveUser(String spec, Path rootfs) throws IOException {
         if (spec.isEmpty()) {
             return new int[]{0, 0};
         }
