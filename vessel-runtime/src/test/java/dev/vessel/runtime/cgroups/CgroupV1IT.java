@@ -175,6 +175,19 @@ class CgroupV1IT {
     }
 
     @Test
+    void destroyKillsNothingAndSaysWhyItCannotRemoveABusyCgroup() throws Exception {
+        Process p = spawn("sleep 60");
+        m.apply((int) p.pid());
+        long start = System.nanoTime();
+        CgroupException e = assertThrows(CgroupException.class, () -> m.destroy());
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(e.getMessage().endsWith("Device or resource busy (EBUSY) (processes are still in it: stop them first)"),
+                e.getMessage());
+        assertTrue(ms >= 500 && ms < 5000, "retried with backoff for about a second, took " + ms + " ms");
+        assertTrue(p.isAlive(), "destroy kills nothing");
+    }
+
+    @Test
     void memoryLimitsReadBackAndRaiseAndLowerWithSwapInTheKernelsOrder() throws Exception {
         Process p = spawn("sleep 60");
         m.apply((int) p.pid());
