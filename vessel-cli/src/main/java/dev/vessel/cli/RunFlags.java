@@ -55,7 +55,7 @@ record RunFlags(String name, boolean tty, String memory, String cpus, Long pidsL
             throw new RuntimeError("--workdir \"" + workdir + "\": must be an absolute path");
         }
         List<String> args = command.isEmpty() ? List.of("sh") : command;
-        p = new ProcessSpec(false, null, u, args, null, environment, workdir != null ? workdir : "/", p.capabilities(),
+        p = new ProcessSpec(tty, null, u, args, null, environment, workdir != null ? workdir : "/", p.capabilities(),
                 p.rlimits(), p.noNewPrivileges(), null, null, null, null, null, null);
         Linux l = base.linux();
         Linux linux = new Linux(l.uidMappings(), l.gidMappings(), l.timeOffsets(), l.sysctl(), resources(),

@@ -49,9 +49,16 @@ final class Creator {
             return 0;
         }
         int code;
+        ConsoleProxy console = l.consoleEnd >= 0 ? ConsoleProxy.receive(l.consoleEnd) : null;
         try (InterruptForwarder f = InterruptForwarder.install(l.state.pid())) {
+            if (console != null) {
+                console.rawMode();
+            }
             code = l.helper.awaitExit();
         } finally {
+            if (console != null) {
+                console.close();
+            }
             l.close();
         }
         if (!keep) {
@@ -65,6 +72,8 @@ final class Creator {
         final Rollback rollback = new Rollback();
         ContainerState state;
         Helper helper;
+        /** Our end of the socket pair over which a foreground run's container sends its pty master; -1 without. */
+        int consoleEnd = -1;
 
         void commit() {
             rollback.commit();
@@ -75,6 +84,10 @@ final class Creator {
             rollback.close();
             if (helper != null) {
                 helper.close();
+            }
+            if (consoleEnd >= 0) {
+                dev.vessel.linux.Fds.close(consoleEnd);
+                consoleEnd = -1;
             }
         }
     }
@@ -96,8 +109,10 @@ final class Creator {
         }
         dev.vessel.runtime.launch.Unsupported.check(spec);
         dev.vessel.runtime.launch.MountTargets.check(rootfs, spec.mounts());
-        if (o.consoleSocket() != null || (spec.process() != null && spec.process().terminal())) {
-            throw new RuntimeError("process.terminal: terminals (--console-socket) are not supported yet; set \"terminal\": false");
+        boolean terminal = spec.process() != null && spec.process().terminal();
+        if (terminal && o.consoleSocket() == null && !monitor) {
+            throw new RuntimeError("process.terminal is true but no --console-socket was given: a detached container's "
+                    + "terminal must go to a console socket (or set \"terminal\": false)");
         }
         Launched l = new Launched();
         try {
@@ -112,9 +127,23 @@ final class Creator {
             }
             Linux linux = spec.linux();
             CgroupManager cg = CgroupManagers.create(linux == null ? null : linux.cgroupsPath(), o.id());
+            int socket = -1;
+            if (terminal && o.consoleSocket() != null) {
+                socket = Consoles.connect(o.consoleSocket());
+            } else if (terminal) {
+                dev.vessel.linux.Fds.Pair pair = dev.vessel.linux.Fds.socketPair(dev.vessel.linux.Fds.SOCK_STREAM);
+                l.consoleEnd = pair.first();
+                socket = pair.second();
+            }
             List<LaunchPlan.Step> steps = PlanBuilder.container(spec, new PlanBuilder.Options(o.bundle(), rootfs, fifo, o.noPivot(),
-                    o.preserveFds(), monitor, cg.paths()));
-            l.helper = Helper.start(initBinary, steps, monitor, o.preserveFds());
+                    o.preserveFds(), monitor, cg.paths(), terminal ? 3 + o.preserveFds() : -1));
+            try {
+                l.helper = Helper.start(initBinary, steps, monitor, o.preserveFds(), socket >= 0 ? List.of(socket) : List.of());
+            } finally {
+                if (socket >= 0) {
+                    dev.vessel.linux.Fds.close(socket); // the helper has its copy
+                }
+            }
             int pid = l.helper.awaitPid();
             // Once the process exists, undoing means killing it, whether or not the helper still waits.
             l.rollback.add(() -> Teardown.signal(pid, dev.vessel.linux.Signals.SIGKILL));

@@ -29,15 +29,20 @@ final class Executor {
         if (o.processLabel() != null || o.apparmor() != null) {
             throw new RuntimeError("--process-label and --apparmor are not supported: Vessel has no SELinux/AppArmor support");
         }
-        if (o.tty() || o.consoleSocket() != null) {
-            throw new RuntimeError("exec --tty: terminals are not supported yet; run without -t");
-        }
         ProcessSpec p = process(spec, o);
+        boolean tty = o.tty() || p.terminal();
+        if (tty && o.consoleSocket() == null) {
+            throw new RuntimeError("exec --tty needs --console-socket (the socket that receives the pty master), as with runc");
+        }
         if (p.args() == null || p.args().isEmpty()) {
             throw new RuntimeError("exec: no command given: pass it after the container id, or in --process");
         }
-        List<LaunchPlan.Step> steps = PlanBuilder.exec(s.pid(), p, o.preserveFds(), !o.detach());
-        try (Helper h = Helper.start(initBinary, steps, !o.detach(), o.preserveFds())) {
+        int socket = tty ? Consoles.connect(o.consoleSocket()) : -1;
+        List<LaunchPlan.Step> steps = PlanBuilder.exec(s.pid(), p, o.preserveFds(), !o.detach(), tty ? 3 + o.preserveFds() : -1);
+        try (Helper h = Helper.start(initBinary, steps, !o.detach(), o.preserveFds(), tty ? List.of(socket) : List.of())) {
+            if (socket >= 0) {
+                dev.vessel.linux.Fds.close(socket);
+            }
             int pid = h.awaitPid();
             cg.apply(pid);
             h.proceed();

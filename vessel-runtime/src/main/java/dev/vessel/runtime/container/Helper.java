@@ -24,13 +24,15 @@ final class Helper implements AutoCloseable {
         this.session = session;
     }
 
-    static Helper start(Path init, List<LaunchPlan.Step> steps, boolean monitor, int preserveFds) {
+    /** {@code extraFds} follow the preserved ones: the container sees them as 3+preserveFds, ... */
+    static Helper start(Path init, List<LaunchPlan.Step> steps, boolean monitor, int preserveFds, List<Integer> extraFds) {
         LaunchPlan.Builder b = LaunchPlan.builder(monitor ? LaunchPlan.Mode.MONITOR : LaunchPlan.Mode.DETACH);
         steps.forEach(s -> b.add(s.op(), s.label()));
         List<Integer> fds = new ArrayList<>();
         for (int i = 0; i < preserveFds; i++) {
             fds.add(3 + i);
         }
+        fds.addAll(extraFds);
         return new Helper(mapped(() -> InitSession.start(init, b.build(), InitSession.Stdio.INHERIT, fds)));
     }
 

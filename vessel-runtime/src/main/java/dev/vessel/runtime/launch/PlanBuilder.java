@@ -28,7 +28,7 @@ public final class PlanBuilder {
      *                "cgroup" mount on v1 hosts; null when unknown
      */
     public record Options(Path bundle, Path rootfs, String execFifo, boolean noPivot, int preserveFds, boolean monitor,
-                          Map<String, Path> cgroups) {}
+                          Map<String, Path> cgroups, int consoleFd) {}
 
     private PlanBuilder() {}
 
@@ -70,7 +70,7 @@ public final class PlanBuilder {
         if (newCgroupNs) {
             out.add(new LaunchPlan.Step(new Op.Unshare(CLONE_NEWCGROUP), "linux.namespaces (cgroup)"));
         }
-        if (!o.monitor()) {
+        if (!o.monitor() && o.consoleFd() < 0) {
             // A detached container must not share the caller's session (its terminal's signals).
             out.add(new LaunchPlan.Step(new Op.SetSid(false), "process"));
         }
@@ -85,10 +85,16 @@ public final class PlanBuilder {
         out.add(new LaunchPlan.Step(new Op.Umask(0), "process.user.umask"));
         if (linux.hasNamespace(Namespaces.MOUNT)) {
             RootfsPlan.beforePivot(spec, o.bundle(), root, userns, o.cgroups(), out);
+            if (o.consoleFd() >= 0) {
+                out.add(new LaunchPlan.Step(new Op.MkFile(root, "/dev/console", 0666), "process.terminal"));
+            }
             out.add(new LaunchPlan.Step(o.noPivot() ? new Op.Chroot(root) : new Op.PivotRoot(root, true), "root.path (" + root + ")"));
         } else {
             // Without a mount namespace nothing may be mounted: that would change the host's table.
             out.add(new LaunchPlan.Step(new Op.Chroot(root), "root.path (" + root + ")"));
+        }
+        if (o.consoleFd() >= 0) {
+            console(o.consoleFd(), linux.hasNamespace(Namespaces.MOUNT) ? "/dev/console" : "", out);
         }
         RootfsPlan.afterPivot(spec, out);
         ProcessSpec p = spec.process();
@@ -107,7 +113,7 @@ public final class PlanBuilder {
      * (user first), then the process identity and the exec. The cgroup is joined by Java while
      * the child waits after the clone.
      */
-    public static List<LaunchPlan.Step> exec(int pid, ProcessSpec p, int preserveFds, boolean monitor) {
+    public static List<LaunchPlan.Step> exec(int pid, ProcessSpec p, int preserveFds, boolean monitor, int consoleFd) {
         List<LaunchPlan.Step> out = new ArrayList<>();
         for (String type : Namespaces.TYPES) {
             String name = Namespaces.procName(type);
@@ -118,7 +124,9 @@ public final class PlanBuilder {
             }
         }
         out.add(new LaunchPlan.Step(new Op.Clone(0), "exec"));
-        if (!monitor) {
+        if (consoleFd >= 0) {
+            console(consoleFd, "", out);
+        } else if (!monitor) {
             out.add(new LaunchPlan.Step(new Op.SetSid(false), "process"));
         }
         ProcessPlan.identity(p, out, false);
@@ -126,6 +134,12 @@ public final class PlanBuilder {
         out.add(ProcessPlan.checkExec(p));
         out.add(ProcessPlan.exec(p));
         return out;
+    }
+
+    /** A pty made inside the container, its master sent over the console socket, the peer as stdio and controlling terminal. */
+    private static void console(int fd, String consolePath, List<LaunchPlan.Step> out) {
+        out.add(new LaunchPlan.Step(new Op.Console(fd, consolePath), "process.terminal (--console-socket)"));
+        out.add(new LaunchPlan.Step(new Op.SetSid(true), "process.terminal"));
     }
 
     private static boolean sameNamespace(Path theirs, Path ours) {

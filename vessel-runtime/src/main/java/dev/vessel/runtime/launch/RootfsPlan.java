@@ -135,12 +135,18 @@ final class RootfsPlan {
     }
 
     /** mknod, or in a user namespace (where mknod is refused) a bind mount of the host's node, as runc does. */
-    private static void device(String root, String path, int mode, int major, int minor, int uid, int gid, boolean userns,
+    static void device(String root, String path, int mode, int major, int minor, int uid, int gid, boolean userns,
                                String field, List<LaunchPlan.Step> out) {
         if (userns) {
             out.add(new LaunchPlan.Step(new Op.MkFile(root, path, 0644), field));
             out.add(new LaunchPlan.Step(new Op.Mount(path, false, root, path, "", MS_BIND, ""), field));
         } else {
+            // Nodes below a subdirectory (podman --privileged passes /dev/cpu/0/cpuid, /dev/net/tun...):
+            // make the parents first, as runc does.
+            String parent = path.substring(0, Math.max(path.lastIndexOf('/'), 0));
+            if (!parent.isEmpty() && !parent.equals("/dev")) {
+                out.add(new LaunchPlan.Step(new Op.MkdirAll(root, parent, 0755), field));
+            }
             out.add(new LaunchPlan.Step(new Op.Mknod(root, path, mode, makedev(major, minor), uid, gid), field));
         }
     }
