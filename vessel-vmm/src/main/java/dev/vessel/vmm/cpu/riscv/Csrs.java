@@ -180,6 +180,7 @@ final class Csrs {
         satp = mode == 0 ? 0 : (v & ((1L << 44) - 1)) | (mode << 60);
         hart.mmu.flushAll();
         hart.contextChanged();
+        hart.breakBlock = true;
     }
 
     private void writeMipBits(long writable, long v) {

@@ -243,10 +243,23 @@ public final class Hart implements Runnable {
     private void runBlock() {
         breakBlock = false;
         int n = 0;
+        // The page instructions come from, cached for the block: anything that changes the
+        // translation (xRET, traps, satp, sfence.vma, mstatus) ends the block.
+        long fetchPage = -1;
+        long fetchBase = 0;
+        java.lang.foreign.MemorySegment ram = mmu.ram;
         try {
             while (n < BLOCK && !breakBlock) {
                 long at = pc;
-                int raw = mmu.fetch(at);
+                int raw;
+                long offset = at & 0xfff;
+                if ((at & ~0xfffL) == fetchPage && offset <= 0xffc) {
+                    raw = ram.get(Mmu.INT, fetchBase + offset);
+                } else {
+                    raw = mmu.fetch(at);
+                    fetchPage = at & ~0xfffL;
+                    fetchBase = mmu.fetchPageOffset(at);
+                }
                 int len = 4;
                 if ((raw & 3) != 3) {
                     len = 2;

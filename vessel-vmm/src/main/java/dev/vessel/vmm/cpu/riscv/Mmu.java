@@ -45,12 +45,10 @@ final class Mmu {
     private final Trap trap;
     private final long[] mmioValue = new long[1];
 
-    private final long[] fetchTag = new long[TLB_SIZE];
-    private final long[] fetchOff = new long[TLB_SIZE];
-    private final long[] loadTag = new long[TLB_SIZE];
-    private final long[] loadOff = new long[TLB_SIZE];
-    private final long[] storeTag = new long[TLB_SIZE];
-    private final long[] storeOff = new long[TLB_SIZE];
+    // Each TLB is one array of {tag, RAM offset of the page} pairs: one bounds check, one cache line.
+    private final long[] fetchTlb = new long[2 * TLB_SIZE];
+    private final long[] loadTlb = new long[2 * TLB_SIZE];
+    private final long[] storeTlb = new long[2 * TLB_SIZE];
     private boolean superpages;
 
     private int satpMode;
@@ -85,9 +83,9 @@ final class Mmu {
     }
 
     void flushAll() {
-        Arrays.fill(fetchTag, 0);
-        Arrays.fill(loadTag, 0);
-        Arrays.fill(storeTag, 0);
+        Arrays.fill(fetchTlb, 0);
+        Arrays.fill(loadTlb, 0);
+        Arrays.fill(storeTlb, 0);
         superpages = false;
     }
 
@@ -96,10 +94,10 @@ final class Mmu {
             flushAll();
             return;
         }
-        int i = (int) (va >>> 12) & TLB_MASK;
-        fetchTag[i] = 0;
-        loadTag[i] = 0;
-        storeTag[i] = 0;
+        int i = ((int) (va >>> 12) & TLB_MASK) << 1;
+        fetchTlb[i] = 0;
+        loadTlb[i] = 0;
+        storeTlb[i] = 0;
     }
 
     // ---- instruction fetch -------------------------------------------------------------------
@@ -118,10 +116,16 @@ final class Mmu {
         return lo | (ram.get(SHORT, fetchAddr(pc + 2)) << 16);
     }
 
+    /** RAM offset of the page holding {@code va}, whose fetch has just been translated. */
+    long fetchPageOffset(long va) {
+        return fetchAddr(va) & ~0xfffL;
+    }
+
     private long fetchAddr(long va) {
-        int i = (int) (va >>> 12) & TLB_MASK;
-        if (fetchTag[i] == ((va >>> 12) << 5 | fetchCtx)) {
-            return fetchOff[i] | (va & 0xfff);
+        long[] tlb = fetchTlb;
+        int i = ((int) (va >>> 12) & TLB_MASK) << 1;
+        if (tlb[i] == ((va >>> 12) << 5 | fetchCtx)) {
+            return tlb[i + 1] | (va & 0xfff);
         }
         long a = translateSlow(va, FETCH);
         if (a < 0) {
@@ -225,17 +229,19 @@ final class Mmu {
     }
 
     private long loadAddr(long va) {
-        int i = (int) (va >>> 12) & TLB_MASK;
-        if (loadTag[i] == ((va >>> 12) << 5 | dataCtx)) {
-            return loadOff[i] | (va & 0xfff);
+        long[] tlb = loadTlb;
+        int i = ((int) (va >>> 12) & TLB_MASK) << 1;
+        if (tlb[i] == ((va >>> 12) << 5 | dataCtx)) {
+            return tlb[i + 1] | (va & 0xfff);
         }
         return translateSlow(va, LOAD);
     }
 
     private long storeAddr(long va) {
-        int i = (int) (va >>> 12) & TLB_MASK;
-        if (storeTag[i] == ((va >>> 12) << 5 | dataCtx)) {
-            return storeOff[i] | (va & 0xfff);
+        long[] tlb = storeTlb;
+        int i = ((int) (va >>> 12) & TLB_MASK) << 1;
+        if (tlb[i] == ((va >>> 12) << 5 | dataCtx)) {
+            return tlb[i + 1] | (va & 0xfff);
         }
         return translateSlow(va, STORE);
     }
@@ -281,14 +287,10 @@ final class Mmu {
         if (off < 0 || off >= ramSize) {
             return pa | Long.MIN_VALUE;
         }
-        int i = (int) (va >>> 12) & TLB_MASK;
-        long tag = (va >>> 12) << 5 | (access == FETCH ? fetchCtx : dataCtx);
-        long pageOff = off & ~0xfffL;
-        switch (access) {
-            case FETCH -> { fetchTag[i] = tag; fetchOff[i] = pageOff; }
-            case LOAD -> { loadTag[i] = tag; loadOff[i] = pageOff; }
-            default -> { storeTag[i] = tag; storeOff[i] = pageOff; }
-        }
+        int i = ((int) (va >>> 12) & TLB_MASK) << 1;
+        long[] tlb = access == FETCH ? fetchTlb : access == LOAD ? loadTlb : storeTlb;
+        tlb[i] = (va >>> 12) << 5 | (access == FETCH ? fetchCtx : dataCtx);
+        tlb[i + 1] = off & ~0xfffL;
         return off;
     }
 

@@ -59,6 +59,7 @@ final class SystemOps {
                 h.mmu.flushPage(h.x[rs1]);
             }
             h.pc = pc + len;
+            h.breakBlock = true; // the block caches its instruction page's translation
             return;
         }
         throw h.illegal();
