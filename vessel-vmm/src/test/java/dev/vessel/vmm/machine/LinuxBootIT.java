@@ -38,11 +38,15 @@ class LinuxBootIT {
                 "nproc did not print 2:\n" + tail(out));
     }
 
-    private static String tail(String out) {
+    static String tail(String out) {
         return out.substring(Math.max(0, out.length() - 3000));
     }
 
-    private static String boot(int cpus, List<String> command) throws Exception {
+    static String boot(int cpus, List<String> command) throws Exception {
+        return boot(cpus, command, b -> { });
+    }
+
+    static String boot(int cpus, List<String> command, java.util.function.Consumer<MachineBuilder> devices) throws Exception {
         GuestAssets assets = GuestAssets.standard();
         Path kernel = assets.kernelPath();
         Assumptions.assumeTrue(Files.isRegularFile(kernel), "no cached guest kernel at " + kernel);
@@ -63,11 +67,13 @@ class LinuxBootIT {
                 System.out.flush();
             }
         };
-        long start = System.nanoTime();
-        try (Machine m = Machine.builder().kernel(Files.readAllBytes(kernel)).initrd(Files.readAllBytes(initrd))
+        MachineBuilder builder = Machine.builder().kernel(Files.readAllBytes(kernel)).initrd(Files.readAllBytes(initrd))
                 .memory(256L << 20).cpus(cpus)
                 .bootargs("console=ttyS0 earlycon=sbi panic=-1")
-                .console(tee, null).build()) {
+                .console(tee, null);
+        devices.accept(builder);
+        long start = System.nanoTime();
+        try (Machine m = builder.build()) {
             ExitStatus status = m.run(Duration.ofSeconds(Integer.getInteger("vessel.vm.timeout", 300)));
             String out = console.toString(StandardCharsets.UTF_8);
             System.out.printf("%d hart(s): boot + %s took %.1f s, %d instructions on hart 0%n", cpus, command,
