@@ -81,7 +81,7 @@ final class AssetBuild {
         if (Files.isDirectory(out)) {
             return out;
         }
-        Files.createDirectories(cache);
+        writableCache(cache);
         try (FileChannel lockFile = FileChannel.open(cache.resolve("." + name + ".lock"),
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock held = lockFile.lock()) {
@@ -94,18 +94,34 @@ final class AssetBuild {
         return out;
     }
 
+    /** Creates the cache directory or explains in one line why it cannot be used. */
+    static void writableCache(Path cache) throws IOException {
+        try {
+            Files.createDirectories(cache);
+        } catch (IOException e) {
+            throw new IOException("cannot create the guest asset cache " + cache + " (" + e.getClass().getSimpleName()
+                    + "): run once as root to build the default guest, or pass --kernel and --initrd", e);
+        }
+        if (!Files.isWritable(cache)) {
+            throw new IOException("the guest asset cache " + cache
+                    + " is not writable: run once as root to build the default guest, or pass --kernel and --initrd");
+        }
+    }
+
     private void build(Path out, PrintStream progress, List<String> scriptArgs) throws IOException {
         Path scriptFile = Files.createTempFile("vessel-" + name, ".sh");
         Path log = out.resolveSibling(out.getFileName() + ".log");
         long start = System.nanoTime();
+        Process p = null;
         try {
             Files.write(scriptFile, resource(script));
             List<String> command = new ArrayList<>(List.of("bash", scriptFile.toString()));
             command.addAll(scriptArgs);
             command.add(out.toString());
             progress.printf("vessel: building guest %s from Debian packages (first use; cached in %s)%n", name, out);
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
             p.getOutputStream().close();
+            Thread heartbeat = heartbeat(p, progress, start);
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
                  Writer w = Files.newBufferedWriter(log)) {
                 String prefix = "build-" + name + ": ";
@@ -113,21 +129,46 @@ final class AssetBuild {
                     w.write(line);
                     w.write('\n');
                     if (line.startsWith(prefix)) {
-                        progress.printf("vessel: [%3ds] %s%n", (System.nanoTime() - start) / 1_000_000_000L,
-                                line.substring(prefix.length()));
+                        progress.printf("vessel: [%3ds] %s%n", seconds(start), line.substring(prefix.length()));
                     }
                 }
             }
             int status = p.waitFor();
+            heartbeat.interrupt();
             if (status != 0 || !Files.isDirectory(out)) {
                 throw new IOException("building the guest " + name + " failed (exit " + status + "); the build log is " + log);
             }
-            progress.printf("vessel: guest %s ready after %ds%n", name, (System.nanoTime() - start) / 1_000_000_000L);
+            progress.printf("vessel: guest %s ready after %ds%n", name, seconds(start));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("building the guest " + name + " was interrupted", e);
         } finally {
+            if (p != null && p.isAlive()) {
+                // Interrupted or failed while reading: take the compilers down with the script.
+                p.descendants().forEach(ProcessHandle::destroy);
+                p.destroy();
+            }
             Files.deleteIfExists(scriptFile);
         }
+    }
+
+    /** Compiling prints nothing for minutes; a line every 30 s shows the build is alive. */
+    private Thread heartbeat(Process p, PrintStream progress, long start) {
+        return Thread.ofPlatform().daemon().name("vessel-build-" + name).start(() -> {
+            try {
+                while (p.isAlive()) {
+                    Thread.sleep(30_000);
+                    if (p.isAlive()) {
+                        progress.printf("vessel: [%3ds] still building the guest %s%n", seconds(start), name);
+                    }
+                }
+            } catch (InterruptedException e) {
+                // the build ended: nothing more to report
+            }
+        });
+    }
+
+    private static long seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000_000L;
     }
 }

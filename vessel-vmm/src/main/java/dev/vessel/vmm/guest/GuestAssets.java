@@ -88,7 +88,7 @@ public final class GuestAssets {
             return out;
         }
         Initramfs fs = image(busybox, links, init, command);
-        Files.createDirectories(cache);
+        AssetBuild.writableCache(cache);
         Path tmp = Files.createTempFile(cache, ".initramfs", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
         try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {

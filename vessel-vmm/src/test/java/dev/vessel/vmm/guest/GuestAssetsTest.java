@@ -64,6 +64,14 @@ class GuestAssetsTest {
     }
 
     @Test
+    void unusableCacheIsOneClearError(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("not-a-dir"), "x");
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> AssetBuild.writableCache(file.resolve("cache")));
+        assertTrue(e.getMessage().contains(file.resolve("cache").toString()) && e.getMessage().contains("--kernel"), e.getMessage());
+    }
+
+    @Test
     void cacheKeysChangeWithTheirInputs() {
         String a = AssetBuild.hash(List.of("config A".getBytes()));
         assertEquals(a, AssetBuild.hash(List.of("config A".getBytes())));

@@ -3,6 +3,7 @@ package dev.vessel.vmm.devices.virtio;
 import dev.vessel.vmm.bus.IrqLine;
 import dev.vessel.vmm.bus.MmioDevice;
 import dev.vessel.vmm.memory.GuestMemory;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The virtio-mmio transport, version 2 ("modern", virtio 1.x only; section 4.2 of the spec).
@@ -42,6 +43,11 @@ public final class VirtioMmio implements MmioDevice, DeviceContext {
     private final IrqLine irq;
     private final Virtqueue[] queues;
     private final long offeredFeatures;
+    /**
+     * Notifications hold it shared, a reset holds it exclusive: a reset waits for requests in
+     * flight on other vCPUs instead of pulling their queues away mid-request.
+     */
+    private final ReentrantReadWriteLock processing = new ReentrantReadWriteLock();
 
     private int deviceFeaturesSel;
     private int driverFeaturesSel;
@@ -237,16 +243,21 @@ public final class VirtioMmio implements MmioDevice, DeviceContext {
      * thread may be blocked in {@link #signalUsed} and must be able to finish before it is joined.
      */
     private void reset() {
-        boolean wasActive;
-        synchronized (this) {
-            wasActive = active;
-            active = false;
-        }
-        if (wasActive) {
-            device.reset();
-        }
-        synchronized (this) {
-            resetLocked();
+        processing.writeLock().lock();
+        try {
+            boolean wasActive;
+            synchronized (this) {
+                wasActive = active;
+                active = false;
+            }
+            if (wasActive) {
+                device.reset();
+            }
+            synchronized (this) {
+                resetLocked();
+            }
+        } finally {
+            processing.writeLock().unlock();
         }
     }
 
@@ -264,11 +275,12 @@ public final class VirtioMmio implements MmioDevice, DeviceContext {
     }
 
     private void notifyQueue(int index) {
-        // Notifications before DRIVER_OK, after a failure or for unknown queues are ignored.
-        if (!active || failed || index < 0 || index >= queues.length || !queues[index].ready()) {
-            return;
-        }
+        processing.readLock().lock();
         try {
+            // Notifications before DRIVER_OK, after a failure or for unknown queues are ignored.
+            if (!active || failed || index < 0 || index >= queues.length || !queues[index].ready()) {
+                return;
+            }
             device.queueNotify(index);
         } catch (GuestViolation e) {
             fail("queue " + index + ": " + e.getMessage());
@@ -276,6 +288,8 @@ public final class VirtioMmio implements MmioDevice, DeviceContext {
             // A bug in a device model must not take the vCPU thread down with it.
             LOG.log(System.Logger.Level.ERROR, "virtio device " + device.deviceType() + " failed", e);
             fail("internal error in device: " + e);
+        } finally {
+            processing.readLock().unlock();
         }
     }
 

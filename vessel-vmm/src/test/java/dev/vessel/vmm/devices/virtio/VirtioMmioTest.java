@@ -183,4 +183,45 @@ class VirtioMmioTest {
         assertNotNull(driver.takeUsed(0));
         assertFalse(driver.needsReset());
     }
+
+    /** A reset on one vCPU while others kick the queue must not pull the queue away mid-request. */
+    @Test
+    void resetRacingNotificationsNeverBreaksTheDevice() throws Exception {
+        java.util.logging.Logger quiet = java.util.logging.Logger.getLogger(VirtioMmio.class.getName());
+        quiet.setLevel(java.util.logging.Level.OFF);
+        driver.start(0, 8, 1);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<String> internal = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread[] kickers = new Thread[2];
+        for (int t = 0; t < kickers.length; t++) {
+            kickers[t] = Thread.ofPlatform().start(() -> {
+                while (!stop.get()) {
+                    mmio.write(VirtioMmio.QUEUE_NOTIFY, 4, 0);
+                    String f = mmio.failure();
+                    if (f != null && f.startsWith("internal error")) {
+                        internal.set(f);
+                    }
+                }
+            });
+        }
+        long end = System.nanoTime() + 500_000_000L;
+        int rounds = 0;
+        while (System.nanoTime() < end) {
+            driver.reg(VirtioMmio.STATUS, 0);
+            driver.nextDesc[0] = driver.availIdx[0] = driver.usedSeen[0] = 0;
+            driver.start(0, 8, 1);
+            for (int i = 0; i < 4; i++) {
+                driver.post(0, new long[][] {{driver.alloc(16), 16, 1}});
+            }
+            driver.heap = RAM_BASE + 0x10_0000;
+            rounds++;
+        }
+        stop.set(true);
+        for (Thread t : kickers) {
+            t.join();
+        }
+        assertNull(internal.get());
+        assertTrue(rounds > 10, "rounds " + rounds);
+        quiet.setLevel(null);
+    }
 }
