@@ -33,12 +33,19 @@ final class EntryMetadata {
             Files.setAttribute(p, "unix:gid", (int) e.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
         }
         xattrs(e, p, opt, skipped);
-        if (!link) {
+        // A directory's mode and time are set after its content is written (finishDirectory):
+        // a 0555 directory could not be filled by an unprivileged unpack, and writing changes mtime.
+        if (!link && !e.isDirectory()) {
             Files.setAttribute(p, "unix:mode", e.getMode() & 07777);
         }
-        if (!e.isDirectory()) { // directory times are set after their content is written
+        if (!e.isDirectory()) {
             setTime(e, p);
         }
+    }
+
+    static void finishDirectory(TarArchiveEntry e, Path p) throws IOException {
+        Files.setAttribute(p, "unix:mode", e.getMode() & 07777);
+        setTime(e, p);
     }
 
     static void setTime(TarArchiveEntry e, Path p) throws IOException {

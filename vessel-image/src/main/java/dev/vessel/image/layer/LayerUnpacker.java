@@ -88,8 +88,9 @@ public final class LayerUnpacker {
         tarBytes.transferTo(OutputStream.nullOutputStream());
         layer.transferTo(OutputStream.nullOutputStream());
         // Deepest first, so setting a parent's time is not undone by touching its children.
+        // (A directory listed twice is finished twice; the later entry wins, as with tar.)
         for (Dir d : dirs.reversed()) {
-            EntryMetadata.setTime(d.entry, d.path);
+            EntryMetadata.finishDirectory(d.entry, d.path);
         }
         return new UnpackResult(Digest.fromHash(sha.digest()), bytes, entries, List.copyOf(skipped));
     }

@@ -83,6 +83,19 @@ class LayerUnpackerTest {
     }
 
     @Test
+    void readOnlyDirectoriesAreFilledBeforeTheirModeIsSet() throws IOException {
+        byte[] tar = new TarBuilder().dir("ro", 0555).file("ro/inside", "x", 0444).dir("ro/sub", 0500)
+                .file("ro/sub/deeper", "y", 0400).build();
+        Path target = dir.resolve("layer");
+        unpack(tar, target);
+        assertEquals(0555, (Integer) Files.getAttribute(target.resolve("ro"), "unix:mode") & 07777);
+        assertEquals(0500, (Integer) Files.getAttribute(target.resolve("ro/sub"), "unix:mode") & 07777);
+        assertEquals("y", Files.readString(target.resolve("ro/sub/deeper")));
+        LayerUnpacker.deleteTree(target);
+        assertFalse(Files.exists(target), "and such a tree can still be deleted");
+    }
+
+    @Test
     void devicesAreSkippedAndReportedWhenUnprivileged() throws IOException {
         byte[] tar = new TarBuilder().charDevice("dev/null", 1, 3, 0666).file("a", "b", 0644).build();
         UnpackResult r = unpack(tar, dir.resolve("layer"));
