@@ -153,7 +153,7 @@ public final class Machine implements HartHost, AutoCloseable {
     }
 
     public ExitStatus run() throws InterruptedException {
-        return run(Duration.ofDays(365_000));
+        return run(Duration.ofNanos(Long.MAX_VALUE)); // about 292 years: no timeout
     }
 
     /** Stops the machine from outside (Ctrl-C, API); {@link #run} returns STOPPED. */

@@ -32,8 +32,8 @@ final class TestFinisher implements MmioDevice {
         }
         int v = (int) value;
         switch (v & 0xffff) {
-            case 0x5555 -> exit.accept(ExitStatus.powerOff(v >>> 16));
-            case 0x3333 -> exit.accept(ExitStatus.powerOff(v >>> 16 == 0 ? 1 : v >>> 16));
+            case 0x5555 -> exit.accept(ExitStatus.powerOff(0));
+            case 0x3333 -> exit.accept(ExitStatus.powerOff(v >>> 16)); // as QEMU: the status is the upper half
             case 0x7777 -> exit.accept(ExitStatus.reboot());
             default -> { }
         }
