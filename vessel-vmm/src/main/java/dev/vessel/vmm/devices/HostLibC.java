@@ -13,9 +13,13 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The few libc functions the device models need that {@code dev.vessel.linux.LibC} does not
- * bind yet (fallocate for discard, socket for interface ioctls). Same shape as LibC: C
- * arguments, result or {@code -errno}, errno captured per thread. Move these into vessel-linux
- * once it offers them.
+ * bind yet (positional I/O, fdatasync and fallocate for disks, socket for interface ioctls).
+ * Same shape as LibC: C arguments, result or {@code -errno}, errno captured per thread. Move
+ * these into vessel-linux once it offers them.
+ *
+ * <p>{@link #pread} and {@link #pwrite} take the buffer as a raw host address (a {@code long},
+ * which the x86-64 and AArch64 C ABIs pass exactly like a pointer): the disk path then moves
+ * data straight between the file and guest RAM without allocating a segment per request.
  */
 public final class HostLibC {
 
@@ -32,6 +36,11 @@ public final class HostLibC {
 
     private static final MethodHandle FALLOCATE = link("fallocate",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle PREAD = link("pread",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle PWRITE = link("pwrite",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle FDATASYNC = link("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle SOCKET = link("socket",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
 
@@ -51,6 +60,42 @@ public final class HostLibC {
             return r < 0 ? -(int) ERRNO.get(st, 0L) : r;
         } catch (Throwable t) {
             throw new AssertionError("fallocate downcall failed", t);
+        }
+    }
+
+    /**
+     * pread(2) into host memory at {@code address}. The caller guarantees that
+     * [address, address+count) is mapped and stays mapped for the call (guest RAM checked by the
+     * virtqueue, freed only after the devices stopped).
+     */
+    public static long pread(int fd, long address, long count, long offset) {
+        MemorySegment st = STATE.get();
+        try {
+            long r = (long) PREAD.invokeExact(st, fd, address, count, offset);
+            return r < 0 ? -(int) ERRNO.get(st, 0L) : r;
+        } catch (Throwable t) {
+            throw new AssertionError("pread downcall failed", t);
+        }
+    }
+
+    /** pwrite(2) from host memory at {@code address}; same contract as {@link #pread}. */
+    public static long pwrite(int fd, long address, long count, long offset) {
+        MemorySegment st = STATE.get();
+        try {
+            long r = (long) PWRITE.invokeExact(st, fd, address, count, offset);
+            return r < 0 ? -(int) ERRNO.get(st, 0L) : r;
+        } catch (Throwable t) {
+            throw new AssertionError("pwrite downcall failed", t);
+        }
+    }
+
+    public static int fdatasync(int fd) {
+        MemorySegment st = STATE.get();
+        try {
+            int r = (int) FDATASYNC.invokeExact(st, fd);
+            return r < 0 ? -(int) ERRNO.get(st, 0L) : r;
+        } catch (Throwable t) {
+            throw new AssertionError("fdatasync downcall failed", t);
         }
     }
 

@@ -73,6 +73,14 @@ public final class DescriptorChain {
         return Integer.toUnsignedLong(len[i]);
     }
 
+    /**
+     * Host address of buffer {@code i}, for native I/O straight into guest RAM. Valid while the
+     * guest memory is open; the machine closes it only after its devices stopped.
+     */
+    public long hostAddress(int i) {
+        return memory.segment().address() + (addr[i] - memory.base());
+    }
+
     /** Buffer {@code i} as guest memory; safe because the queue checked it lies in RAM. */
     public MemorySegment segment(int i) {
         return memory.slice(addr[i], length(i));

@@ -4,36 +4,36 @@ import dev.vessel.linux.Errno;
 import dev.vessel.linux.LibC;
 import dev.vessel.vmm.devices.HostLibC;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
- * A raw disk image file: positional reads and writes through a {@link FileChannel}, discard as
- * a punched hole. The image size is fixed when it is opened; it must be a whole number of
- * 512-byte sectors so that the guest sees every byte.
+ * A raw disk image file, read and written with pread/pwrite straight between the file and host
+ * memory (guest RAM), discarded with punched holes. The size is fixed when the image is opened
+ * and must be a whole number of 512-byte sectors so that the guest sees every byte.
  */
 public final class DiskImage implements AutoCloseable {
 
     public static final int SECTOR = 512;
+    static final int O_RDONLY = 0, O_RDWR = 02, O_CLOEXEC = 02000000;
+    private static final int ZEROS = 64 * 1024;
 
     private final Path path;
-    private final FileChannel channel;
+    private final int fd;
     private final boolean readOnly;
     private final long size;
-    /** A second descriptor for fallocate(2), which FileChannel does not offer; -1 when read-only. */
-    private final int fd;
-    private final ByteBuffer zeros = ByteBuffer.allocateDirect(64 * 1024);
+    /** Source of zeros where the file system cannot punch holes; never written to. */
+    private final MemorySegment zeros = Arena.ofAuto().allocate(ZEROS, 4096);
+    private boolean closed;
 
-    private DiskImage(Path path, FileChannel channel, boolean readOnly, long size, int fd) {
+    private DiskImage(Path path, int fd, boolean readOnly, long size) {
         this.path = path;
-        this.channel = channel;
+        this.fd = fd;
         this.readOnly = readOnly;
         this.size = size;
-        this.fd = fd;
     }
 
     /** Opens {@code path}; the error names the file and says what to do. */
@@ -42,27 +42,17 @@ public final class DiskImage implements AutoCloseable {
             throw new NoSuchFileException(path.toString(), null,
                     "disk image does not exist or is not a regular file (create one with: truncate -s 1G FILE)");
         }
-        FileChannel channel = readOnly
-                ? FileChannel.open(path, StandardOpenOption.READ)
-                : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        try {
-            long size = channel.size();
-            if (size == 0 || size % SECTOR != 0) {
-                throw new IOException("disk image " + path + ": size " + size
-                        + " is not a positive multiple of 512 bytes (resize it with: truncate -s SIZE FILE)");
-            }
-            int fd = -1;
-            if (!readOnly) {
-                fd = LibC.open(path.toString(), 02 | 02000000, 0); // O_RDWR | O_CLOEXEC
-                if (fd < 0) {
-                    throw new IOException("disk image " + path + ": open: " + Errno.describe(-fd));
-                }
-            }
-            return new DiskImage(path, channel, readOnly, size, fd);
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
+        long size = Files.size(path);
+        if (size == 0 || size % SECTOR != 0) {
+            throw new IOException("disk image " + path + ": size " + size
+                    + " is not a positive multiple of 512 bytes (resize it with: truncate -s SIZE FILE)");
         }
+        int fd = LibC.open(path.toString(), (readOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC, 0);
+        if (fd < 0) {
+            throw new IOException("disk image " + path + ": open" + (readOnly ? "" : " for writing") + ": "
+                    + Errno.describe(-fd) + (readOnly ? "" : " (use ,ro for a read-only disk)"));
+        }
+        return new DiskImage(path, fd, readOnly, size);
     }
 
     public Path path() {
@@ -77,29 +67,58 @@ public final class DiskImage implements AutoCloseable {
         return size;
     }
 
-    /** Reads until {@code dst} is full; bytes past the end of the file read as zero. */
-    public void read(ByteBuffer dst, long position) throws IOException {
-        while (dst.hasRemaining()) {
-            int n = channel.read(dst, position);
+    /**
+     * Reads {@code length} bytes at {@code position} into host memory at {@code address}
+     * (see {@link HostLibC#pread} for the contract); bytes past the end of the file read as zero.
+     */
+    public void read(long address, long length, long position) throws IOException {
+        while (length > 0) {
+            long n = HostLibC.pread(fd, address, length, position);
+            if (n == -Errno.EINTR.number()) {
+                continue;
+            }
             if (n < 0) {
-                while (dst.hasRemaining()) {
-                    dst.put((byte) 0);
-                }
+                throw new IOException("disk image " + path + ": pread at " + position + ": " + Errno.describe((int) -n));
+            }
+            if (n == 0) {
+                // The file shrank under us: what is gone reads as zeros, as a sparse hole would.
+                zeroMemory(address, length);
                 return;
             }
+            address += n;
+            length -= n;
             position += n;
         }
     }
 
-    public void write(ByteBuffer src, long position) throws IOException {
-        while (src.hasRemaining()) {
-            position += channel.write(src, position);
+    private void zeroMemory(long address, long length) {
+        // SAFETY: the caller's contract says [address, address+length) is mapped guest RAM.
+        MemorySegment.ofAddress(address).reinterpret(length).fill((byte) 0);
+    }
+
+    /** Writes {@code length} bytes from host memory at {@code address} to {@code position}. */
+    public void write(long address, long length, long position) throws IOException {
+        while (length > 0) {
+            long n = HostLibC.pwrite(fd, address, length, position);
+            if (n == -Errno.EINTR.number()) {
+                continue;
+            }
+            if (n < 0) {
+                throw new IOException("disk image " + path + ": pwrite at " + position + ": " + Errno.describe((int) -n));
+            }
+            address += n;
+            length -= n;
+            position += n;
         }
     }
 
     public void flush() throws IOException {
-        if (!readOnly) {
-            channel.force(false);
+        if (readOnly) {
+            return;
+        }
+        int r = HostLibC.fdatasync(fd);
+        if (r < 0) {
+            throw new IOException("disk image " + path + ": fdatasync: " + Errno.describe(-r));
         }
     }
 
@@ -120,20 +139,17 @@ public final class DiskImage implements AutoCloseable {
         // The file system cannot punch holes (EOPNOTSUPP): zeros written are just as correct.
         long end = position + length;
         while (position < end) {
-            zeros.clear().limit((int) Math.min(zeros.capacity(), end - position));
-            write(zeros, position);
-            position += zeros.limit();
+            long n = Math.min(ZEROS, end - position);
+            write(zeros.address(), n, position);
+            position += n;
         }
     }
 
     @Override
-    public void close() throws IOException {
-        try {
-            channel.close();
-        } finally {
-            if (fd >= 0) {
-                LibC.close(fd);
-            }
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            LibC.close(fd);
         }
     }
 }

@@ -193,7 +193,7 @@ public final class VirtioBlk implements VirtioDevice {
         long left = length;
         for (int i = c.readableCount(); i < c.count() && left > 0; i++) {
             long n = Math.min(c.length(i), left);
-            image.read(c.segment(i).asSlice(0, n).asByteBuffer(), position);
+            image.read(c.hostAddress(i), n, position);
             position += n;
             left -= n;
         }
@@ -209,10 +209,9 @@ public final class VirtioBlk implements VirtioDevice {
                 skip -= len;
                 continue;
             }
-            MemorySegment data = c.segment(i).asSlice(skip, len - skip);
+            image.write(c.hostAddress(i) + skip, len - skip, position);
+            position += len - skip;
             skip = 0;
-            image.write(data.asByteBuffer(), position);
-            position += data.byteSize();
         }
         return S_OK;
     }
