@@ -26,14 +26,14 @@ eq "state after create" created "$("$VR" --root "$root" state c1 | python3 -c 'i
 eq "pid file" "$(cat "$work/pid")" "$("$VR" --root "$root" state c1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')"
 "$VR" --root "$root" start c1
 eq "state after start" running "$("$VR" --root "$root" state c1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')"
-contains "list --format json" '"id" : "c1"' "$("$VR" --root "$root" list --format json)"
+contains "list --format json" '"id": "c1"' "$("$VR" --root "$root" list --format json)"
 eq "exec joins the pid namespace" "inside 1" "$("$VR" --root "$root" exec c1 sh -c 'echo inside $(pidof sleep)')"
 out=$("$VR" --root "$root" exec c1 sh -c 'exit 3'); eq "exec exit status" 3 "$?"
 contains "ps lists the container's process" "sleep 100" "$("$VR" --root "$root" ps c1)"
 "$VR" --root "$root" update --memory 64m --pids-limit 33 c1
 eq "update memory" 67108864 "$(cat /sys/fs/cgroup/memory/vessel/c1/memory.limit_in_bytes)"
 eq "update pids" 33 "$(cat /sys/fs/cgroup/pids/vessel/c1/pids.max)"
-contains "events --stats" '"type" : "stats"' "$("$VR" --root "$root" events --stats c1)"
+contains "events --stats" '"type": "stats"' "$("$VR" --root "$root" events --stats c1)"
 "$VR" --root "$root" pause c1
 eq "pause" paused "$("$VR" --root "$root" state c1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')"
 "$VR" --root "$root" resume c1
