@@ -39,6 +39,10 @@ public final class VirtioNet implements VirtioDevice {
     private final byte[] mac;
     private final MemorySegment rxBuf = Arena.ofAuto().allocate(HDR + MAX_FRAME, 8);
     private final MemorySegment txBuf = Arena.ofAuto().allocate(HDR + MAX_FRAME, 8);
+    // Views made once: the per-frame paths allocate nothing.
+    private final MemorySegment rxHeader = rxBuf.asSlice(0, HDR);
+    private final MemorySegment rxFrame = rxBuf.asSlice(HDR, MAX_FRAME);
+    private final MemorySegment txFrame = txBuf.asSlice(HDR, MAX_FRAME);
 
     private Virtqueue rxQueue;
     private Virtqueue txQueue;
@@ -151,7 +155,7 @@ public final class VirtioNet implements VirtioDevice {
             return;
         }
         c.readTo(0, txBuf, 0, len);
-        long r = backend.write(txBuf.asSlice(HDR), len - HDR);
+        long r = backend.write(txFrame, len - HDR);
         if (r < 0) {
             dropped++; // EAGAIN: the host side is not keeping up; Ethernet may drop
         }
@@ -164,12 +168,12 @@ public final class VirtioNet implements VirtioDevice {
                 if (!backend.awaitReadable(POLL_MILLIS)) {
                     continue;
                 }
-                long n = backend.read(rxBuf.asSlice(HDR, MAX_FRAME));
+                long n = backend.read(rxFrame);
                 if (n <= 0) {
                     continue;
                 }
                 pending = n;
-                rxBuf.asSlice(0, HDR).fill((byte) 0);
+                rxHeader.fill((byte) 0);
                 rxBuf.set(ValueLayout.JAVA_SHORT_UNALIGNED, 10, (short) 1); // num_buffers
             }
             try {
