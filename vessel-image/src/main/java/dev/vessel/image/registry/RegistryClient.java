@@ -116,6 +116,9 @@ public final class RegistryClient {
         IOException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try (BlobWriter w = store.writer(Optional.of(d), limit)) {
+                if (w.alreadyStored()) {
+                    return; // a concurrent pull of another image stored it while we waited
+                }
                 long offset = w.offset();
                 var headers = offset > 0 && offset < limit ? Map.of("Range", "bytes=" + offset + "-") : Map.<String, String>of();
                 var r = t.send("GET", t.uri("/v2/" + repo + "/blobs/" + d), headers, HttpRequest.BodyPublishers.noBody(), pull(repo));

@@ -73,8 +73,10 @@ public final class BlobStore {
         Digest d = Digest.of(content);
         if (!exists(d)) {
             try (BlobWriter w = writer(Optional.of(d), Long.MAX_VALUE)) {
-                w.write(content, 0, content.length);
-                w.commit();
+                if (!w.alreadyStored()) {
+                    w.write(content, 0, content.length);
+                    w.commit();
+                }
             }
         }
         return d;
@@ -86,6 +88,9 @@ public final class BlobStore {
             return expected.get();
         }
         try (BlobWriter w = writer(expected, maxBytes)) {
+            if (w.alreadyStored()) {
+                return expected.orElseThrow();
+            }
             byte[] buf = new byte[1 << 16];
             for (int n; (n = in.read(buf)) > 0; ) {
                 w.write(buf, 0, n);
