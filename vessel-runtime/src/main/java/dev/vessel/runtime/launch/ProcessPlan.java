@@ -1,6 +1,10 @@
 package dev.vessel.runtime.launch;
 
+import dev.vessel.runtime.RuntimeError;
+import dev.vessel.runtime.seccomp.SeccompCompiler;
+import dev.vessel.runtime.seccomp.SeccompProgram;
 import dev.vessel.runtime.spec.ProcessSpec;
+import dev.vessel.runtime.spec.Seccomp;
 import dev.vessel.runtime.spec.RlimitTypes;
 import dev.vessel.runtime.spec.ProcessSpec.Capabilities;
 import dev.vessel.runtime.plan.LaunchPlan;
@@ -19,6 +23,16 @@ final class ProcessPlan {
 
     /** Ops from rlimits up to (not including) the exec; {@code preserveFds} extra fds stay open. */
     static void identity(ProcessSpec p, List<LaunchPlan.Step> out, boolean setUmask) {
+        identity(p, null, out, setUmask);
+    }
+
+    /**
+     * As above, with {@code linux.seccomp} (null: none). As runc does, the filter is loaded last,
+     * after no_new_privs, so it has the fewest syscalls to allow; without no_new_privs loading it
+     * needs CAP_SYS_ADMIN, so it is loaded before the identity change drops capabilities.
+     */
+    static void identity(ProcessSpec p, Seccomp seccomp, List<LaunchPlan.Step> out, boolean setUmask) {
+        LaunchPlan.Step filter = seccomp == null ? null : seccompStep(seccomp);
         if (p.rlimits() != null) {
             for (int i = 0; i < p.rlimits().size(); i++) {
                 ProcessSpec.Rlimit r = p.rlimits().get(i);
@@ -33,6 +47,9 @@ final class ProcessPlan {
         if (setUmask) {
             int umask = u != null && u.umask() != null ? (int) (long) u.umask() : 0022;
             out.add(new LaunchPlan.Step(new Op.Umask(umask), "process.user.umask"));
+        }
+        if (filter != null && !p.noNewPrivileges()) {
+            out.add(filter);
         }
         Capabilities caps = p.capabilities();
         if (caps != null) {
@@ -59,7 +76,19 @@ final class ProcessPlan {
         }
         if (p.noNewPrivileges()) {
             out.add(new LaunchPlan.Step(new Op.NoNewPrivs(), "process.noNewPrivileges"));
+            if (filter != null) {
+                out.add(filter);
+            }
         }
+    }
+
+    private static LaunchPlan.Step seccompStep(Seccomp seccomp) {
+        SeccompProgram program = SeccompCompiler.compile(seccomp);
+        if (program.notifies()) {
+            throw new RuntimeError("linux.seccomp: SCMP_ACT_NOTIFY is not supported by Vessel yet (the listener fd is not"
+                    + " handed to listenerPath); use another action");
+        }
+        return new LaunchPlan.Step(new Op.Seccomp(program.bpf(), program.flags()), "linux.seccomp");
     }
 
     static String searchPath(ProcessSpec p) {
