@@ -141,6 +141,30 @@ smode:
     ld t2, 0(a1)
     bne t2, t0, fail
 
+    li gp, 13                            # sfence.vma of one address inside a megapage drops the
+    li t0, 0x80401000                    # cached translation of another 4 KiB piece of it
+    li t1, 0x1111
+    sd t1, 0(t0)
+    li t0, 0x80601000
+    li t1, 0x2222
+    sd t1, 0(t0)
+    la t2, l1
+    li t0, (0x80400000 >> 12) << 10 | PTE_V | PTE_R | PTE_W | PTE_A | PTE_D
+    sd t0, 8(t2)                         # L1[1]: 0x4020_0000 -> 0x8040_0000, 2 MiB
+    sfence.vma
+    li a5, 0x40201000
+    ld t1, 0(a5)
+    li t0, 0x1111
+    bne t1, t0, fail
+    li t0, (0x80600000 >> 12) << 10 | PTE_V | PTE_R | PTE_W | PTE_A | PTE_D
+    sd t0, 8(t2)                         # remap the megapage
+    li a6, 0x40200000
+    sfence.vma a6
+    ld t1, 0(a5)
+    li t0, 0x2222
+    li gp, 14
+    bne t1, t0, fail
+
     li gp, 10                            # a non-canonical Sv39 address faults
     li s3, 0
     li a3, 0x8000000000 + TESTVA

@@ -49,8 +49,12 @@ final class Mmu {
     private final long[] fetchTlb = new long[2 * TLB_SIZE];
     private final long[] loadTlb = new long[2 * TLB_SIZE];
     private final long[] storeTlb = new long[2 * TLB_SIZE];
-    private boolean superpages;
+    /** Slots (kind * 2 * TLB_SIZE + index) holding pieces of superpages, for sfence.vma of one address. */
+    private final int[] superpageSlots = new int[256];
+    private int superpageCount;
+    private boolean superpagesOverflow;
 
+    private boolean lastWalkSuperpage;
     private int satpMode;
     private long rootTable;
     private int fetchPriv;
@@ -78,7 +82,7 @@ final class Mmu {
         sum = (mstatus & Csrs.SUM) != 0;
         mxr = (mstatus & Csrs.MXR) != 0;
         long flags = 16 | (sum ? 4 : 0) | (mxr ? 8 : 0);
-        fetchCtx = flags | fetchPriv;
+        fetchCtx = 16 | fetchPriv; // SUM and MXR never change what may be executed
         dataCtx = flags | dataPriv;
     }
 
@@ -86,11 +90,17 @@ final class Mmu {
         Arrays.fill(fetchTlb, 0);
         Arrays.fill(loadTlb, 0);
         Arrays.fill(storeTlb, 0);
-        superpages = false;
+        superpageCount = 0;
+        superpagesOverflow = false;
     }
 
+    /**
+     * sfence.vma of one address. Linux issues it on every unmap, so it must not empty the TLB:
+     * it drops the address's slot and every slot that caches part of a superpage (the address
+     * may lie in one; the kernel's linear map is made of them, so there are few such slots).
+     */
     void flushPage(long va) {
-        if (superpages) {
+        if (superpagesOverflow) {
             flushAll();
             return;
         }
@@ -98,6 +108,16 @@ final class Mmu {
         fetchTlb[i] = 0;
         loadTlb[i] = 0;
         storeTlb[i] = 0;
+        for (int k = 0; k < superpageCount; k++) {
+            int slot = superpageSlots[k];
+            long[] tlb = switch (slot / (2 * TLB_SIZE)) {
+                case FETCH -> fetchTlb;
+                case LOAD -> loadTlb;
+                default -> storeTlb;
+            };
+            tlb[slot % (2 * TLB_SIZE)] = 0;
+        }
+        superpageCount = 0;
     }
 
     // ---- instruction fetch -------------------------------------------------------------------
@@ -282,6 +302,7 @@ final class Mmu {
     /** RAM offset (>= 0) of {@code va}, or its physical address with the sign bit set for MMIO. */
     private long translateSlow(long va, int access) {
         int priv = access == FETCH ? fetchPriv : dataPriv;
+        lastWalkSuperpage = false;
         long pa = (priv == 3 || satpMode == 0) ? va : walk(va, access, priv);
         long off = pa - ramBase;
         if (off < 0 || off >= ramSize) {
@@ -291,6 +312,13 @@ final class Mmu {
         long[] tlb = access == FETCH ? fetchTlb : access == LOAD ? loadTlb : storeTlb;
         tlb[i] = (va >>> 12) << 5 | (access == FETCH ? fetchCtx : dataCtx);
         tlb[i + 1] = off & ~0xfffL;
+        if (lastWalkSuperpage) {
+            if (superpageCount < superpageSlots.length) {
+                superpageSlots[superpageCount++] = access * 2 * TLB_SIZE + i;
+            } else {
+                superpagesOverflow = true;
+            }
+        }
         return off;
     }
 
@@ -326,9 +354,7 @@ final class Mmu {
             if ((pte & need) != need && !ATOMIC_LONG.compareAndSet(ram, off, pte, pte | need)) {
                 return walk(va, access, priv); // another hart changed the PTE meanwhile: walk again
             }
-            if (level > 0) {
-                superpages = true;
-            }
+            lastWalkSuperpage = level > 0;
             long pageMask = (1L << (12 + 9 * level)) - 1;
             return ((ppn << 12) & ~pageMask) | (va & pageMask);
         }
