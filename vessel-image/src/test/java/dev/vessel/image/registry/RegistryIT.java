@@ -192,6 +192,35 @@ class RegistryIT {
     }
 
     @Test
+    void redirectsToAnotherHostAreFollowed() throws Exception {
+        ImageStore local = new ImageStore(dir.resolve("local"));
+        Image img = image(local, "redir:1", 4);
+        new ImagePusher(local, registries(), ImagePusher.DEFAULT_CHUNK)
+                .push("redir:1", Reference.parse(server.host + "/team/redir:1"), Progress.quiet());
+        // A front door that sends every request on to the real registry, as registries do with
+        // blob storage (S3, a CDN): the client must follow, and on a different host without our credentials.
+        var front = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        front.createContext("/", ex -> {
+            seen.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath());
+            ex.getResponseHeaders().add("Location", "http://" + server.host + ex.getRequestURI());
+            ex.sendResponseHeaders(307, -1);
+            ex.close();
+        });
+        front.start();
+        try {
+            String frontHost = "127.0.0.1:" + front.getAddress().getPort();
+            Registries viaFront = new Registries(new DockerConfig(dir.resolve("f.json")), Set.of(frontHost, server.host));
+            Image pulled = new ImagePuller(new ImageStore(dir.resolve("fresh")), viaFront, 2)
+                    .pull(Reference.parse(frontHost + "/team/redir:1"), Platform.LINUX_AMD64, Progress.quiet());
+            assertEquals(img.id(), pulled.id());
+            assertTrue(seen.stream().anyMatch(x -> x.startsWith("GET /v2/team/redir/blobs/")), seen.toString());
+        } finally {
+            front.stop(0);
+        }
+    }
+
+    @Test
     void errorsNameTheProblem() throws Exception {
         ImageStore fresh = new ImageStore(dir.resolve("fresh"));
         RegistryException e = assertThrows(RegistryException.class, () -> new ImagePuller(fresh, registries(), 1)
