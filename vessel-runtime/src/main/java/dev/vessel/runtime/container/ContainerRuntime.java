@@ -121,9 +121,16 @@ public final class ContainerRuntime {
     public void delete(String id, boolean force) {
         ContainerState s;
         try {
-            s = store.load(id);
+            s = load(id); // validates the id first: --force below removes a directory named by it
         } catch (RuntimeError.NotFound e) {
-            throw e;
+            if (!force) {
+                throw e;
+            }
+            // As runc: --force on a container without state succeeds (engines' cleanup paths,
+            // e.g. containerd's shim after a --rm run, call it on containers already gone) and
+            // removes what an aborted create may have left.
+            store.remove(id);
+            return;
         }
         try (StateStore.Lock l = store.lock(id)) {
             Status st = status(s);
@@ -230,7 +237,16 @@ public final class ContainerRuntime {
         return new State(s.ociVersion(), s.id(), st.oci(), st == Status.STOPPED ? 0 : s.pid(), s.bundle(), s.annotations());
     }
 
+    /**
+     * The container's cgroup from the directories saved at create: a relative cgroupsPath
+     * resolves against the caller's own cgroup, which differs between invocations.
+     */
     CgroupManager cgroup(ContainerState s) {
+        if (s.cgroupPaths() != null && !s.cgroupPaths().isEmpty()) {
+            java.util.Map<String, java.nio.file.Path> paths = new java.util.HashMap<>();
+            s.cgroupPaths().forEach((k, v) -> paths.put(k, java.nio.file.Path.of(v)));
+            return CgroupManagers.reopen(paths, java.nio.file.Path.of("/"));
+        }
         return CgroupManagers.create(s.cgroupsPath(), s.id());
     }
 

@@ -127,6 +127,8 @@ final class Creator {
             }
             Linux linux = spec.linux();
             CgroupManager cg = CgroupManagers.create(linux == null ? null : linux.cgroupsPath(), o.id());
+            // Registered before the process exists, so it runs after the process is killed (undo runs in reverse).
+            l.rollback.add(() -> Teardown.destroy(cg));
             int socket = -1;
             if (terminal && o.consoleSocket() != null) {
                 socket = Consoles.connect(o.consoleSocket());
@@ -146,19 +148,16 @@ final class Creator {
             }
             int pid = l.helper.awaitPid();
             // Once the process exists, undoing means killing it, whether or not the helper still waits.
-            l.rollback.add(() -> Teardown.signal(pid, dev.vessel.linux.Signals.SIGKILL));
+            l.rollback.add(() -> Teardown.killAndWait(pid));
             IdMaps.write(pid, linux);
-            l.rollback.add(() -> Teardown.destroy(cg));
             cg.apply(pid);
-            if (linux != null && linux.resources() != null) {
-                cg.set(linux.resources());
-            }
+            cg.set(dev.vessel.runtime.launch.DeviceRules.forContainer(spec));
             if (spec.process() != null && spec.process().oomScoreAdj() != null) {
                 Files.writeString(Path.of("/proc/" + pid + "/oom_score_adj"), spec.process().oomScoreAdj().toString());
             }
             ProcessInfo info = ProcessInfo.read(pid);
             l.state = new ContainerState(Spec.VERSION, o.id(), pid, info == null ? 0 : info.startTime(),
-                    o.bundle().toString(), rootfs.toString(), linux == null ? null : linux.cgroupsPath(),
+                    o.bundle().toString(), rootfs.toString(), linux == null ? null : linux.cgroupsPath(), asStrings(cg.paths()),
                     OffsetDateTime.now(ZoneOffset.UTC).toString(), spec.annotations(), List.of(), false);
             store.save(l.state);
             if (spec.hooks() != null) {
@@ -182,6 +181,12 @@ final class Creator {
             l.close();
             throw e;
         }
+    }
+
+    private static java.util.Map<String, String> asStrings(java.util.Map<String, Path> paths) {
+        java.util.Map<String, String> m = new java.util.TreeMap<>();
+        paths.forEach((k, v) -> m.put(k, v.toString()));
+        return m;
     }
 
     static boolean hasNewUserNamespace(Linux linux) {

@@ -65,6 +65,14 @@ final class Teardown {
         }
     }
 
+    /** SIGKILL and up to a second for the process to be gone, so its cgroup can be removed next. */
+    static void killAndWait(int pid) {
+        signal(pid, Signals.SIGKILL);
+        for (int i = 0; i < 100 && ProcessInfo.isAlive(pid, 0); i++) {
+            sleep(10);
+        }
+    }
+
     static void destroy(CgroupManager cg) {
         cg.destroy();
     }

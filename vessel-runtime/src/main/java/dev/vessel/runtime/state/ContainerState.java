@@ -12,7 +12,8 @@ import java.util.Map;
  * exec fifo, as runc does.
  *
  * @param pidStartTime field 22 of /proc/PID/stat when the container process was created
- * @param cgroupPaths  the container's cgroup, as given to the cgroup manager
+ * @param cgroupsPath  linux.cgroupsPath as given
+ * @param cgroupPaths  the container's cgroup directory per hierarchy, as made at create
  * @param created      RFC 3339 creation time
  * @param stopped      true once the init process is known to be gone (set by delete/failed create)
  */
@@ -26,18 +27,19 @@ public record ContainerState(
         String bundle,
         String rootfs,
         String cgroupsPath,
+        Map<String, String> cgroupPaths,
         String created,
         Map<String, String> annotations,
         List<String> namespacePaths,
         boolean stopped) {
 
     public ContainerState withPid(int newPid, long startTime) {
-        return new ContainerState(ociVersion, id, newPid, startTime, bundle, rootfs, cgroupsPath, created,
+        return new ContainerState(ociVersion, id, newPid, startTime, bundle, rootfs, cgroupsPath, cgroupPaths, created,
                 annotations, namespacePaths, stopped);
     }
 
     public ContainerState asStopped() {
-        return new ContainerState(ociVersion, id, pid, pidStartTime, bundle, rootfs, cgroupsPath, created,
+        return new ContainerState(ociVersion, id, pid, pidStartTime, bundle, rootfs, cgroupsPath, cgroupPaths, created,
                 annotations, namespacePaths, true);
     }
 }

@@ -80,6 +80,8 @@ class BadInputIT {
                 }, null, "process.user.uid 70000"),
                 new Case("id with a slash", "a/b", null, null, "a/b"),
                 new Case("id ..", "..", null, null, "\"..\""),
+                new Case("cpuset the host does not have (fails in the kernel, after the process exists)", "bad13",
+                        c -> res(c).putObject("cpu").put("cpus", "7"), null, "cpuset"),
                 new Case("mount destination escaping through a symlink", "bad12", c ->
                         ((ArrayNode) c.get("mounts")).addObject().put("destination", "/evil/x").put("type", "tmpfs")
                                 .put("source", "tmpfs"), null, "mounts[")
