@@ -235,14 +235,22 @@ final class Csrs {
         } while (want != old && !mip.compareAndSet(old, want));
     }
 
-    /** Earliest armed timer deadline; compare values are unsigned, all ones meaning never. */
+    /**
+     * Earliest deadline of a timer whose interrupt is enabled in mie (a WFI would not wake for
+     * the others); compare values are unsigned, all ones meaning never.
+     */
     long nextDeadline() {
-        long d = mtimecmp < 0 ? Long.MAX_VALUE : mtimecmp;
-        if (stcEnabled() && stimecmp >= 0) {
-            d = Math.min(d, stimecmp);
+        long d = Long.MAX_VALUE;
+        if ((mie & (1L << MTI)) != 0 && mtimecmp >= 0) {
+            d = mtimecmp;
         }
-        if (sbiTimerArmed && sbiTimecmp >= 0) {
-            d = Math.min(d, sbiTimecmp);
+        if ((mie & (1L << STI)) != 0) {
+            if (stcEnabled() && stimecmp >= 0) {
+                d = Math.min(d, stimecmp);
+            }
+            if (sbiTimerArmed && sbiTimecmp >= 0) {
+                d = Math.min(d, sbiTimecmp);
+            }
         }
         return d;
     }
