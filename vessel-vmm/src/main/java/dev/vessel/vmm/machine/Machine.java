@@ -39,6 +39,7 @@ public final class Machine implements HartHost, AutoCloseable {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final List<MmioDevice> devices = new ArrayList<>();
     private final long dtbAddress;
+    private final MmioDevice uart;
 
     public static MachineBuilder builder() {
         return new MachineBuilder();
@@ -57,7 +58,7 @@ public final class Machine implements HartHost, AutoCloseable {
         register(Clint.BASE, Clint.SIZE, new Clint(harts, time));
         register(Plic.BASE, Plic.SIZE, plic);
         register(TestFinisher.BASE, TestFinisher.SIZE, new TestFinisher(this::exit));
-        MmioDevice uart = b.uart != null ? b.uart.apply(plic.line(MachineBuilder.UART_IRQ))
+        uart = b.uart != null ? b.uart.apply(plic.line(MachineBuilder.UART_IRQ))
                 : new Uart16550(b.console, plic.line(MachineBuilder.UART_IRQ));
         register(MachineBuilder.UART_BASE, b.uartSize, uart);
         List<PlatformTree.Slot> slots = new ArrayList<>();
@@ -181,6 +182,11 @@ public final class Machine implements HartHost, AutoCloseable {
 
     public MmioBus bus() {
         return bus;
+    }
+
+    /** The console device (a {@code Uart16550} unless the builder was given another), e.g. to feed it input. */
+    public MmioDevice uart() {
+        return uart;
     }
 
     public long dtbAddress() {

@@ -85,6 +85,7 @@ final class PlatformTree {
         t.string("compatible", "ns16550a");
         t.u64("reg", l.uartBase(), l.uartSize());
         t.u32("clock-frequency", 3_686_400);
+        t.u32("reg-shift", 0).u32("reg-io-width", 1);
         t.u32("interrupt-parent", PLIC_PHANDLE).u32("interrupts", l.uartIrq());
         t.endNode();
 
