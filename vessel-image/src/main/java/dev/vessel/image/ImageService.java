@@ -44,8 +44,13 @@ public final class ImageService {
 
     public ImageService(Path imagesRoot, Path snapshotsRoot, DockerConfig credentials, Set<String> insecureRegistries)
             throws IOException {
-        this.store = new ImageStore(imagesRoot);
-        this.snapshots = new Snapshotter(snapshotsRoot, store.blobs(), UnpackOptions.defaults());
+        try {
+            this.store = new ImageStore(imagesRoot);
+            this.snapshots = new Snapshotter(snapshotsRoot, store.blobs(), UnpackOptions.defaults());
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IOException("cannot use the image store: permission denied on " + e.getFile()
+                    + " (run as root, or point the store at a directory you own)", e);
+        }
         this.registries = new Registries(credentials, insecureRegistries);
         this.maxBytes = UnpackOptions.DEFAULT_MAX_BYTES;
     }

@@ -25,6 +25,9 @@ import java.util.stream.Stream;
  */
 final class ArchiveContents {
     private static final long SMALL = 4 << 20;
+    /** Past this much metadata held in memory, further members go to the store (an archive of many "small" files). */
+    private static final long SMALL_TOTAL = 64 << 20;
+    private long smallBytes;
     private final Map<String, byte[]> small = new HashMap<>();
     private final Map<String, Digest> blobs = new HashMap<>();
     private final Map<String, String> links = new HashMap<>();
@@ -69,8 +72,9 @@ final class ArchiveContents {
         if (name.startsWith("blobs/sha256/")) {
             expected = Optional.of(new Digest("sha256", name.substring("blobs/sha256/".length())));
         }
-        if (expected.isEmpty() && size <= SMALL && !name.endsWith(".tar")) {
-            small.put(name, in.readAllBytes());
+        if (expected.isEmpty() && size <= SMALL && smallBytes + size <= SMALL_TOTAL && !name.endsWith(".tar")) {
+            smallBytes += size;
+            small.put(name, in.readNBytes((int) size));
         } else {
             blobs.put(name, store.put(in, expected, maxBytes));
         }
