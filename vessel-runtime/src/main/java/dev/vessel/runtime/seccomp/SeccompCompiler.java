@@ -1,9 +1,6 @@
 package dev.vessel.runtime.seccomp;
 
-import static dev.vessel.runtime.seccomp.SeccompArch.X32_SYSCALL_BIT;
-
 import dev.vessel.runtime.RuntimeError;
-import dev.vessel.runtime.seccomp.BpfAssembler.Label;
 import dev.vessel.runtime.spec.Seccomp;
 import dev.vessel.runtime.spec.SeccompNames;
 import java.util.ArrayList;
@@ -33,11 +30,8 @@ public final class SeccompCompiler {
 
     private static final System.Logger LOG = System.getLogger(SeccompCompiler.class.getName());
     private static final String BASE = "linux.seccomp";
-    static final int ENOSYS = 38;
     static final int FLAG_TSYNC = 1, FLAG_LOG = 2, FLAG_SPEC_ALLOW = 4, FLAG_NEW_LISTENER = 8,
             FLAG_WAIT_KILLABLE_RECV = 32;
-
-    private record Rule(int action, List<ArgComparison> conditions) {}
 
     private SeccompCompiler() {}
 
@@ -49,7 +43,7 @@ public final class SeccompCompiler {
         }
         Set<SeccompArch> arches = arches(s.architectures());
         int flags = flags(s.flags());
-        Map<SeccompArch, Map<Integer, List<Rule>>> rules = new LinkedHashMap<>();
+        Map<SeccompArch, Map<Integer, List<SyscallRule>>> rules = new LinkedHashMap<>();
         arches.forEach(a -> rules.put(a, new LinkedHashMap<>()));
         List<String> unknown = new ArrayList<>();
         boolean notifies = false;
@@ -70,7 +64,7 @@ public final class SeccompCompiler {
             for (int j = 0; j < args.size(); j++) {
                 conds.add(ArgComparison.of(args.get(j), at + ".args[" + j + "]"));
             }
-            List<Rule> expanded = expand(action, conds);
+            List<SyscallRule> expanded = expand(action, conds);
             for (int n = 0; n < sc.names().size(); n++) {
                 String name = sc.names().get(n);
                 if (name == null || name.isEmpty()) {
@@ -91,7 +85,7 @@ public final class SeccompCompiler {
                 }
             }
         }
-        byte[] bpf = emit(dflt, rules);
+        byte[] bpf = FilterEmitter.emit(dflt, rules);
         if (bpf.length / Bpf.INSN_SIZE > Bpf.MAX_INSNS) {
             throw new RuntimeError(BASE + ": the filter compiles to " + bpf.length / Bpf.INSN_SIZE
                     + " BPF instructions and the kernel takes at most " + Bpf.MAX_INSNS + "; merge or drop rules");
@@ -100,16 +94,16 @@ public final class SeccompCompiler {
     }
 
     /** runc: if two conditions name the same argument, each condition is a rule of its own. */
-    private static List<Rule> expand(int action, List<ArgComparison> conds) {
+    private static List<SyscallRule> expand(int action, List<ArgComparison> conds) {
         Set<Integer> seen = new LinkedHashSet<>();
         boolean repeated = false;
         for (ArgComparison c : conds) {
             repeated |= !seen.add(c.index());
         }
         if (!repeated) {
-            return List.of(new Rule(action, List.copyOf(conds)));
+            return List.of(new SyscallRule(action, List.copyOf(conds)));
         }
-        return conds.stream().map(c -> new Rule(action, List.of(c))).toList();
+        return conds.stream().map(c -> new SyscallRule(action, List.of(c))).toList();
     }
 
     private static Set<SeccompArch> arches(List<String> names) {
@@ -147,78 +141,5 @@ public final class SeccompCompiler {
             };
         }
         return flags;
-    }
-
-    private static byte[] emit(int dflt, Map<SeccompArch, Map<Integer, List<Rule>>> rules) {
-        BpfAssembler asm = new BpfAssembler();
-        Label badArch = asm.label();
-        Map<SeccompArch, Label> sections = new LinkedHashMap<>();
-        rules.keySet().forEach(a -> sections.put(a, asm.label()));
-        asm.load(Bpf.OFF_ARCH);
-        Set<Integer> dispatched = new LinkedHashSet<>();
-        for (SeccompArch a : rules.keySet()) {
-            // x86_64 and x32 share one AUDIT_ARCH value; the x86_64 section splits them.
-            if (dispatched.add(a.auditArch)) {
-                asm.jump(Bpf.JEQ_K, a.auditArch, sections.get(a), null);
-            }
-        }
-        asm.jumpTo(badArch);
-        boolean denyNew = denies(dflt);
-        Label enosys = asm.label();
-        for (var e : rules.entrySet()) {
-            SeccompArch arch = e.getKey();
-            asm.bind(sections.get(arch));
-            asm.load(Bpf.OFF_NR);
-            if (arch == SeccompArch.X86_64) {
-                Label native64 = asm.label();
-                // nr -1 (a tracer skipped the syscall) is not an x32 call.
-                asm.jump(Bpf.JEQ_K, -1, native64, null);
-                asm.jump(Bpf.JGE_K, X32_SYSCALL_BIT, rules.containsKey(SeccompArch.X32) ? sections.get(SeccompArch.X32) : badArch, null);
-                asm.bind(native64);
-            }
-            Map<Integer, List<Rule>> byNr = e.getValue();
-            if (denyNew && !byNr.isEmpty()) {
-                int max = byNr.keySet().stream().mapToInt(Integer::intValue).max().getAsInt();
-                asm.jump(Bpf.JGT_K, max, enosys, null);
-            }
-            for (var r : byNr.entrySet()) {
-                syscall(asm, arch, r.getKey(), r.getValue(), dflt);
-            }
-            asm.ret(dflt);
-        }
-        asm.bind(enosys);
-        asm.ret(SeccompAction.ERRNO | ENOSYS);
-        asm.bind(badArch);
-        asm.ret(SeccompAction.KILL_THREAD);
-        return asm.assemble();
-    }
-
-    /** One syscall's block: its conditional rules in order, then its unconditional rule or the default. */
-    private static void syscall(BpfAssembler asm, SeccompArch arch, int nr, List<Rule> rules, int dflt) {
-        Label next = asm.label();
-        asm.jump(Bpf.JEQ_K, nr, null, next);
-        Rule unconditional = null;
-        for (Rule r : rules) {
-            if (r.conditions().isEmpty()) {
-                if (unconditional == null) {
-                    unconditional = r;
-                }
-                continue;
-            }
-            Label fail = asm.label();
-            for (ArgComparison c : r.conditions()) {
-                c.emit(asm, arch.args32, fail);
-            }
-            asm.ret(r.action());
-            // A failed condition leaves an argument in A, but it only ever falls through to later rules of this
-            // syscall, never to the next syscall's test (which needs nr in A).
-            asm.bind(fail);
-        }
-        asm.ret(unconditional != null ? unconditional.action() : dflt);
-        asm.bind(next);
-    }
-
-    private static boolean denies(int action) {
-        return action != SeccompAction.ALLOW && action != SeccompAction.LOG && (action & 0xffff0000) != SeccompAction.TRACE;
     }
 }

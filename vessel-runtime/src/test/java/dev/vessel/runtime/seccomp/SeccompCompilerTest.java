@@ -198,6 +198,11 @@ class SeccompCompilerTest {
                 null, null, rules);
         SeccompProgram p = SeccompCompiler.compile(s);
         assertTrue(p.instructions() > 3 * 300, "program of " + p.instructions());
+        int far = 0;
+        for (int pc = 0; pc < p.instructions(); pc++) {
+            far += p.bpf()[pc * 8] == Bpf.JA ? 1 : 0;
+        }
+        assertTrue(far > 100, far + " JA trampolines: the test must exercise jumps beyond 255");
         i = 0;
         for (var e : table.entrySet()) {
             int expected = ERRNO | (i++ % 4000 + 1);

@@ -66,6 +66,27 @@ class SeccompProfilesTest {
     }
 
     @Test
+    void everySyscallIsDecidedInAFewInstructions() {
+        byte[] p = compiled(DEFAULT_CAPS, HOST);
+        int worst = 0;
+        String worstName = null;
+        for (var e : SeccompArch.X86_64.table().all().entrySet()) {
+            bpf.run(p, Data.x86_64(e.getValue(), 0x1234));
+            if (bpf.steps > worst) {
+                worst = bpf.steps;
+                worstName = e.getKey();
+            }
+            if (!e.getKey().equals("personality")) {
+                // A binary search over ~350 numbers: about 9 levels, a leaf, the arch checks, at most one argument test.
+                assertTrue(bpf.steps <= 26, e.getKey() + " takes " + bpf.steps + " instructions");
+            }
+        }
+        // personality has five conditional rules (8 instructions each way) tried in order.
+        assertEquals("personality", worstName);
+        assertTrue(worst <= 40, "personality takes " + worst);
+    }
+
+    @Test
     void capabilitiesOpenTheirSyscalls() {
         List<String> caps = new ArrayList<>(DEFAULT_CAPS);
         caps.addAll(List.of("CAP_SYS_ADMIN", "CAP_SYS_PTRACE", "CAP_SYS_TIME"));
