@@ -127,7 +127,7 @@ public final class Builder {
             dest += "/";
         }
         List<String> sources = c.sources().stream().map(x -> Variables.expand(x, vars, '\\')).toList();
-        LayerWriter.Forced forced = CopyStep.forced(c.chown(), c.chmod());
+        String chown = c.chown() == null ? null : Variables.expand(c.chown(), vars, '\\');
         if (c.from() == null) {
             List<Path> paths = new ArrayList<>();
             for (String src : sources) {
@@ -135,8 +135,8 @@ public final class Builder {
             }
             Digest key = BuildCache.key(st.cacheKey, text + " -> " + dest, ctx.hash(paths).toString());
             Optional<LayerWriter.Layer> hit = cache.get(key);
-            LayerWriter.Layer layer = hit.isPresent() ? hit.get()
-                    : CopyStep.write(images.store().blobs(), paths, dest, c.add(), forced, p -> !ctx.ignored(p));
+            LayerWriter.Layer layer = hit.isPresent() ? hit.get() : CopyStep.write(images.store().blobs(), paths, dest,
+                    c.add(), forced(st, chown, c.chmod()), p -> !ctx.ignored(p));
             finish(st, key, layer, hit.isPresent(), text);
             return;
         }
@@ -152,6 +152,7 @@ public final class Builder {
             return;
         }
         String finalDest = dest;
+        LayerWriter.Forced forced = forced(st, chown, c.chmod()); // resolved only on a cache miss: names need a mount
         LayerWriter.Layer layer = withMountedRoot(source, root -> {
             List<Path> paths = new ArrayList<>();
             for (String src : sources) {
@@ -160,6 +161,20 @@ public final class Builder {
             return CopyStep.write(images.store().blobs(), paths, finalDest, false, forced, p -> true);
         });
         finish(st, key, layer, false, text);
+    }
+
+    private LayerWriter.Forced forced(StageState st, String chown, String chmod) throws IOException {
+        return chown == null || CopyStep.isNumericChown(chown) ? CopyStep.forced(chown, chmod) : namedChown(st, chown, chmod);
+    }
+
+    /** --chown=user[:group] by name: looked up in the stage's own /etc/passwd and /etc/group. */
+    private LayerWriter.Forced namedChown(StageState st, String chown, String chmod) throws IOException {
+        if (st.layers.isEmpty()) {
+            throw new IllegalArgumentException("--chown=" + chown + ": the stage has no files yet, so no /etc/passwd; use numeric ids");
+        }
+        int[] ids = withMountedRoot(st.commit(images.store(), List.of()), root -> ProcessDefaults.resolveUser(chown, root));
+        int gid = chown.contains(":") ? ids[1] : ids[0]; // Docker: no group given means gid = uid
+        return new LayerWriter.Forced(ids[0], gid, chmod == null ? null : Integer.parseInt(chmod, 8));
     }
 
     private void run(Containerfile cf, Instruction.Run run, StageState st, String text) throws IOException {

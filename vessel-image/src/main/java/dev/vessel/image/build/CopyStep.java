@@ -22,19 +22,26 @@ final class CopyStep {
     private CopyStep() {
     }
 
-    /** Parses {@code --chown=uid[:gid]}; names would need the image's passwd file, so they are refused here. */
+    /**
+     * Ownership and mode for copied files: root (0:0) unless {@code --chown}, as Docker does; a
+     * uid without a gid uses the uid as gid (Docker's rule, not the user's primary group).
+     */
     static LayerWriter.Forced forced(String chown, String chmod) {
-        Integer uid = null;
-        Integer gid = null;
+        int uid = 0;
+        int gid = 0;
         if (chown != null) {
             String[] p = chown.split(":", 2);
-            if (!p[0].matches("[0-9]+") || (p.length == 2 && !p[1].matches("[0-9]+"))) {
-                throw new IllegalArgumentException("--chown=" + chown + ": give numeric uid[:gid] (user names are not resolved yet)");
+            if (!isNumericChown(chown)) {
+                throw new IllegalArgumentException("--chown=" + chown + ": names need the stage's /etc/passwd");
             }
             uid = Integer.parseInt(p[0]);
             gid = p.length == 2 ? Integer.parseInt(p[1]) : uid;
         }
         return new LayerWriter.Forced(uid, gid, chmod == null ? null : Integer.parseInt(chmod, 8));
+    }
+
+    static boolean isNumericChown(String chown) {
+        return chown.matches("[0-9]{1,10}(:[0-9]{1,10})?");
     }
 
     /** Writes the layer for one COPY/ADD whose sources have been resolved to paths. */

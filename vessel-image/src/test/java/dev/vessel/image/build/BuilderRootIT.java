@@ -68,6 +68,7 @@ class BuilderRootIT {
             USER app
             RUN id -u > /tmp/uid
             COPY --from=tools /etc/passwd /copied/passwd
+            COPY --chown=app Containerfile /home/app/
             """;
 
     @Test
@@ -84,6 +85,7 @@ class BuilderRootIT {
             assertEquals("1000\n", Files.readString(root.resolve("tmp/uid")), "USER applies to RUN");
             assertTrue(Files.readString(root.resolve("copied/passwd")).contains("app:x:1000"));
             assertTrue(Files.isSymbolicLink(root.resolve("bin/sh")));
+            assertEquals(1000, Files.getAttribute(root.resolve("home/app/Containerfile"), "unix:uid"), "--chown by name");
         } finally {
             images.snapshots().remove("check");
         }

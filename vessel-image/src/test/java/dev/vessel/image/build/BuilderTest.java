@@ -93,6 +93,7 @@ class BuilderTest {
         assertTrue(conf.containsAll(List.of("opt/app/conf/a.conf", "opt/app/conf/b.conf")), conf.toString());
         TarArchiveEntry a = entry(img, 1, "opt/app/conf/a.conf");
         assertEquals(1000, a.getLongUserId());
+        assertEquals(0, entry(img, 0, "opt/app/main.sh").getLongUserId(), "COPY without --chown gives root ownership");
         assertEquals(0600, a.getMode() & 07777);
         assertEquals(List.of("etc/", "etc/from-archive"), names(img, 2), "ADD unpacks a local archive");
     }
@@ -127,7 +128,7 @@ class BuilderTest {
         e = assertThrows(BuildException.class, () -> build("FROM scratch\nCOPY ../../etc/passwd /\n", Map.of()));
         assertTrue(e.getMessage().contains("leaves the build context"), e.getMessage());
         e = assertThrows(BuildException.class, () -> build("FROM scratch\nCOPY --chown=bob a.conf /\n", Map.of()));
-        assertTrue(e.getMessage().startsWith("Containerfile:2: --chown=bob: give numeric"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("Containerfile:2: --chown=bob: the stage has no files yet"), e.getMessage());
     }
 
     private static List<String> names(Image img, int layer) throws IOException {
