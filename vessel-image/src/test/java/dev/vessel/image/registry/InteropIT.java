@@ -159,6 +159,47 @@ class InteropIT {
         assertEquals(img.diffIds(), pulled.diffIds());
     }
 
+    /** podman with its own throwaway storage, so the machine's podman state is never touched. */
+    private String[] podman(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("podman", "--root", dir.resolve("podman/root").toString(),
+                "--runroot", dir.resolve("podman/run").toString(), "--storage-driver", "vfs"));
+        cmd.addAll(List.of(args));
+        return cmd.toArray(String[]::new);
+    }
+
+    @Test
+    void podmanAndVesselExchangeImagesThroughArchivesAndTheRegistry() throws Exception {
+        need("podman");
+        Path rootfs = Files.createDirectories(dir.resolve("rootfs/etc"));
+        Files.writeString(rootfs.resolve("greeting"), "made by podman\n");
+        Path tar = dir.resolve("rootfs.tar");
+        run("tar", "-C", dir.resolve("rootfs").toString(), "-cf", tar.toString(), ".");
+        run(podman("import", tar.toString(), "localhost/podtest:1"));
+        Path saved = dir.resolve("podman-save.tar");
+        run(podman("save", "--format", "docker-archive", "-o", saved.toString(), "localhost/podtest:1"));
+
+        List<LoadedImage> loaded = vessel.load(saved, Optional.empty(), Platform.LINUX_AMD64);
+        assertEquals(List.of("localhost/podtest:1"), loaded.getFirst().names());
+        Image img = vessel.inspect("localhost/podtest:1");
+        if (dev.vessel.image.sys.NativeFs.isRoot()) {
+            Path top = vessel.snapshots().layers().prepare(img).getLast();
+            assertEquals("made by podman\n", Files.readString(top.resolve("etc/greeting")));
+        }
+
+        // Vessel pushes, podman pulls and reads it.
+        String ref = server.host + "/interop/to-podman:1";
+        vessel.push("localhost/podtest:1", Optional.of(ref), null);
+        run(podman("pull", "--tls-verify=false", ref));
+        JsonNode inspect = OciJson.MAPPER.readTree(run(podman("image", "inspect", ref)));
+        assertEquals(img.diffIds().stream().map(Digest::toString).toList(), toList(inspect.get(0).path("RootFS").path("Layers")));
+
+        // podman pushes, Vessel pulls.
+        String back = server.host + "/interop/from-podman:2";
+        run(podman("push", "--tls-verify=false", "localhost/podtest:1", back));
+        Image pulled = vessel.pull(back, Platform.LINUX_AMD64, null);
+        assertEquals(img.diffIds(), pulled.diffIds());
+    }
+
     private static List<String> toList(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));
