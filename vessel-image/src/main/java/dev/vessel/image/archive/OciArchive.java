@@ -141,7 +141,10 @@ public final class OciArchive {
             for (String n : names) {
                 Map<String, String> ann = new LinkedHashMap<>();
                 ann.put(CONTAINERD_NAME, n);
-                ann.put(Descriptor.REF_NAME, Reference.parse(n).tag());
+                String tag = Reference.parse(n).tag();
+                if (tag != null) { // a name@digest has no tag to offer as ref.name
+                    ann.put(Descriptor.REF_NAME, tag);
+                }
                 entries.add(md.withAnnotations(ann));
             }
             all.add(img.manifestDigest());

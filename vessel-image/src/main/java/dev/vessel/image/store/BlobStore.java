@@ -142,7 +142,11 @@ public final class BlobStore {
         int removed = 0;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(ingest)) {
             for (Path p : ds) {
-                if (Files.getLastModifiedTime(p).toMillis() < cutoff && Files.deleteIfExists(p)) {
+                String name = p.getFileName().toString();
+                // A lock file stays while its partial download exists: a writer may be holding it.
+                boolean lockInUse = name.endsWith(".lock")
+                        && Files.exists(p.resolveSibling(name.substring(0, name.length() - ".lock".length())));
+                if (!lockInUse && Files.getLastModifiedTime(p).toMillis() < cutoff && Files.deleteIfExists(p)) {
                     removed++;
                 }
             }

@@ -50,6 +50,8 @@ public final class Syscalls {
     private Syscalls() {
     }
 
+    // SAFETY: each descriptor below matches the glibc prototype on x86-64/aarch64 Linux (int, size_t
+    // and ssize_t as JAVA_INT/JAVA_LONG, pointers as ADDRESS); a wrong shape here would corrupt the call.
     private static MethodHandle handle(String name, FunctionDescriptor fd) {
         return LINKER.downcallHandle(LIBC.find(name).orElseThrow(() -> new IllegalStateException("libc lacks " + name)),
                 fd, ERRNO);
