@@ -71,7 +71,8 @@ public final class ImagePusher {
         }
         byte[] manifest = store.blobs().read(img.manifestDigest());
         String type = img.manifest().mediaType() != null ? img.manifest().mediaType() : MediaTypes.OCI_MANIFEST;
-        Digest pushed = client.putManifest(repo, target.apiReference(), type, manifest);
+        // A tag wins over a digest in the target: name@digest with a tag still means "tag it".
+        Digest pushed = client.putManifest(repo, target.tag() != null ? target.tag() : target.apiReference(), type, manifest);
         return new Result(pushed, uploaded, mounted, skipped);
     }
 }
