@@ -136,6 +136,72 @@ class RegistryIT {
     }
 
     @Test
+    void aConnectionCutMidBlobIsRetriedAndResumedWithRange() throws Exception {
+        ImageStore local = new ImageStore(dir.resolve("local"));
+        Image img = image(local, "cut:1", 5);
+        new ImagePusher(local, registries(), ImagePusher.DEFAULT_CHUNK)
+                .push("cut:1", Reference.parse(server.host + "/team/cut:1"), Progress.quiet());
+        Descriptor big = img.manifest().layers().get(1);
+        // A proxy that forwards to the registry but, the first time the big blob is asked for,
+        // sends its headers and half of the body and then drops the connection.
+        java.net.http.HttpClient upstream = java.net.http.HttpClient.newHttpClient();
+        java.util.concurrent.atomic.AtomicInteger cuts = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> ranges = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var proxy = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        proxy.createContext("/", ex -> {
+            try {
+                var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + server.host + ex.getRequestURI()))
+                        .method(ex.getRequestMethod(), java.net.http.HttpRequest.BodyPublishers.noBody());
+                for (String h : List.of("Accept", "Range")) {
+                    String v = ex.getRequestHeaders().getFirst(h);
+                    if (v != null) {
+                        req.header(h, v);
+                    }
+                }
+                if (ex.getRequestHeaders().getFirst("Range") != null) {
+                    ranges.add(ex.getRequestHeaders().getFirst("Range"));
+                }
+                var resp = upstream.send(req.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                resp.headers().map().forEach((k, v) -> {
+                    if (!k.equalsIgnoreCase("content-length") && !k.equalsIgnoreCase("transfer-encoding") && !k.startsWith(":")) {
+                        v.forEach(x -> ex.getResponseHeaders().add(k, x));
+                    }
+                });
+                byte[] body = resp.body();
+                boolean cut = ex.getRequestURI().getPath().endsWith(big.digest()) && cuts.getAndIncrement() == 0;
+                ex.sendResponseHeaders(resp.statusCode(), body.length == 0 ? -1 : body.length);
+                if (body.length > 0) {
+                    ex.getResponseBody().write(body, 0, cut ? body.length / 2 : body.length);
+                    ex.getResponseBody().flush();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                ex.close();
+            }
+        });
+        proxy.start();
+        try {
+            String proxyHost = "127.0.0.1:" + proxy.getAddress().getPort();
+            Registries viaProxy = new Registries(new DockerConfig(dir.resolve("p.json")), Set.of(proxyHost));
+            ImageStore fresh = new ImageStore(dir.resolve("fresh"));
+            Progress progress = Progress.quiet();
+            Image pulled = new ImagePuller(fresh, viaProxy, 2)
+                    .pull(Reference.parse(proxyHost + "/team/cut:1"), Platform.LINUX_AMD64, progress);
+            assertEquals(img.id(), pulled.id());
+            Progress.Layer layer = progress.layers().stream().filter(l -> l.id().equals(big.blob().shortId()))
+                    .findFirst().orElseThrow();
+            assertEquals(2, layer.attempts(), "one cut, one retry");
+            assertTrue(layer.resumedFrom() > 0, "the retry resumed where the cut happened");
+            assertEquals(1, ranges.size(), ranges.toString());
+            assertEquals("bytes=" + layer.resumedFrom() + "-", ranges.getFirst());
+            assertArrayEquals(local.blobs().read(big.blob()), fresh.blobs().read(big.blob()));
+        } finally {
+            proxy.stop(0);
+        }
+    }
+
+    @Test
     void platformIsChosenFromAnIndex() throws Exception {
         ImageStore local = new ImageStore(dir.resolve("local"));
         String repo = "multi/arch";
