@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -203,6 +204,52 @@ class ArchiveTest {
         assertTrue(e2.getMessage().contains("diff id"), e2.getMessage());
         assertNotEquals(good.length, 0);
         assertTrue(store.list().isEmpty());
+    }
+
+    @Test
+    void ociLayoutWithAMultiPlatformIndexLoadsTheRequestedPlatform() throws IOException {
+        ImageStore src = new ImageStore(dir.resolve("src"));
+        Path layout = Files.createDirectories(dir.resolve("layout/blobs/sha256"));
+        List<dev.vessel.image.oci.Descriptor> platforms = new ArrayList<>();
+        for (String arch : List.of("arm64", "amd64")) {
+            byte[] tar = new TarBuilder().file("arch", arch, 0644).build();
+            Digest layer = src.blobs().put(tar);
+            byte[] cfg = OciJson.write(new ImageConfig(null, null, arch, "linux", null, null,
+                    new ImageConfig.RootFs("layers", List.of(layer.toString())), null));
+            Digest cd = src.blobs().put(cfg);
+            byte[] m = OciJson.write(dev.vessel.image.oci.Manifest.oci(
+                    new dev.vessel.image.oci.Descriptor(MediaTypes.OCI_CONFIG, cd, cfg.length),
+                    List.of(new dev.vessel.image.oci.Descriptor(MediaTypes.OCI_LAYER, layer, tar.length))));
+            Digest md = src.blobs().put(m);
+            for (Digest d : List.of(layer, cd, md)) {
+                Files.write(layout.resolve(d.hex()), src.blobs().read(d));
+            }
+            platforms.add(new dev.vessel.image.oci.Descriptor(MediaTypes.OCI_MANIFEST, md, m.length)
+                    .withPlatform(new Platform(arch, "linux", null, null, null)));
+        }
+        byte[] nested = OciJson.write(dev.vessel.image.oci.ManifestIndex.oci(platforms));
+        Digest nd = Digest.of(nested);
+        Files.write(layout.resolve(nd.hex()), nested);
+        Files.writeString(dir.resolve("layout/oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+        Files.write(dir.resolve("layout/index.json"), OciJson.write(dev.vessel.image.oci.ManifestIndex.oci(List.of(
+                new dev.vessel.image.oci.Descriptor(MediaTypes.OCI_INDEX, nd, nested.length)
+                        .withAnnotations(Map.of("org.opencontainers.image.ref.name", "v2"))))));
+
+        ImageStore store = new ImageStore(dir.resolve("store"));
+        List<LoadedImage> l = OciArchive.loadDirectory(dir.resolve("layout"), store, Optional.of("multi/app"),
+                Platform.parse("linux/arm64"), MAX);
+        assertEquals(List.of("multi/app:v2"), l.getFirst().names());
+        assertEquals("arm64", store.resolve("multi/app:v2").config().architecture());
+        IOException e = assertThrows(IOException.class, () -> OciArchive.loadDirectory(dir.resolve("layout"),
+                new ImageStore(dir.resolve("s2")), Optional.empty(), Platform.parse("linux/riscv64"), MAX));
+        assertTrue(e.getMessage().contains("available: linux/arm64, linux/amd64"), e.getMessage());
+
+        // A blob whose content does not match its name is refused while reading the layout.
+        Path victim = layout.resolve(platforms.getFirst().blob().hex());
+        Files.writeString(victim, "{\"tampered\":true}");
+        IOException t = assertThrows(IOException.class, () -> OciArchive.loadDirectory(dir.resolve("layout"),
+                new ImageStore(dir.resolve("s3")), Optional.empty(), Platform.parse("linux/arm64"), MAX));
+        assertTrue(t.getMessage().contains("does not match its digest"), t.getMessage());
     }
 
     private static List<String> members(byte[] tar) throws IOException {
