@@ -186,6 +186,14 @@ class InteropIT {
             assertEquals("made by podman\n", Files.readString(top.resolve("etc/greeting")));
         }
 
+        Path ociSaved = dir.resolve("podman-oci.tar");
+        run(podman("save", "--format", "oci-archive", "-o", ociSaved.toString(), "localhost/podtest:1"));
+        ImageService other = new ImageService(dir.resolve("images-oci"), dir.resolve("snaps-oci"),
+                new DockerConfig(dir.resolve("c-oci.json")), Set.of(server.host));
+        assertEquals(List.of("localhost/podtest:1"), other.load(ociSaved, Optional.empty(), Platform.LINUX_AMD64)
+                .getFirst().names(), "podman writes the full name into ref.name");
+        assertEquals(img.diffIds(), other.inspect("localhost/podtest:1").diffIds());
+
         // Vessel pushes, podman pulls and reads it.
         String ref = server.host + "/interop/to-podman:1";
         vessel.push("localhost/podtest:1", Optional.of(ref), null);
