@@ -61,8 +61,7 @@ public final class ImagePusher {
                     p.finish("mounted from " + from.get());
                 } else {
                     long size = store.blobs().size(digest);
-                    client.upload(repo, digest, store.blobs().path(digest), size, chunkSize);
-                    p.add(size);
+                    client.upload(repo, digest, store.blobs().path(digest), size, chunkSize, p::add);
                     uploaded.add(digest);
                     p.finish("pushed");
                 }

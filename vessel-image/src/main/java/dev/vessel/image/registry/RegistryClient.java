@@ -203,6 +203,12 @@ public final class RegistryClient {
      * Content-Range followed by the closing PUT. The registry checks the digest itself.
      */
     public void upload(String repo, Digest d, Path file, long size, long chunkSize) throws IOException {
+        upload(repo, d, file, size, chunkSize, n -> { });
+    }
+
+    /** As above, reporting bytes sent (after each chunk, or once for a single PUT). */
+    public void upload(String repo, Digest d, Path file, long size, long chunkSize, java.util.function.LongConsumer sent)
+            throws IOException {
         var start = t.send("POST", t.uri("/v2/" + repo + "/blobs/uploads/"), Map.of(), HttpRequest.BodyPublishers.noBody(), push(repo));
         if (start.statusCode() != 202) {
             throw RegistryTransport.error("starting the upload of " + d + " to " + repo, start);
@@ -223,6 +229,7 @@ public final class RegistryClient {
                     }
                     r.body().close();
                     location = location(r, location);
+                    sent.accept(len);
                 }
             }
             var done = t.send("PUT", withDigest(location, d), Map.of(), HttpRequest.BodyPublishers.noBody(), push(repo));
@@ -231,6 +238,7 @@ public final class RegistryClient {
             var done = t.send("PUT", withDigest(location, d), Map.of("Content-Type", "application/octet-stream"),
                     HttpRequest.BodyPublishers.ofFile(file), push(repo));
             expectCreated(done, d, repo);
+            sent.accept(size);
         }
     }
 
