@@ -4,6 +4,7 @@ import static dev.vessel.runtime.seccomp.SeccompArch.X32_SYSCALL_BIT;
 
 import dev.vessel.runtime.seccomp.BpfAssembler.Label;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -101,12 +102,22 @@ final class FilterEmitter {
         tree(arch, nrs.subList(mid, nrs.size()), rules);
     }
 
-    /** Where a syscall's decision is made: a shared return, or its own block of conditional rules. */
+    /**
+     * Where a syscall's decision is made: a shared return, or its own block of conditional rules.
+     * When rules overlap, the one libseccomp (hence runc) would apply wins: a rule without
+     * conditions beats every rule with some, a rule with fewer conditions beats one with more,
+     * and a rule on a higher argument beats one on a lower argument (libseccomp tests higher
+     * arguments first); rules still tied go in profile order. (libseccomp also orders rules on the
+     * same argument by operator and refuses some duplicates; Vessel keeps profile order there.)
+     */
     private Label block(SeccompArch arch, List<SyscallRule> rules) {
         SyscallRule unconditional = rules.stream().filter(r -> r.conditions().isEmpty()).findFirst().orElse(null);
-        List<SyscallRule> conditional = rules.stream().filter(r -> !r.conditions().isEmpty()).toList();
+        List<SyscallRule> conditional = rules.stream().filter(r -> !r.conditions().isEmpty())
+                .sorted(Comparator.<SyscallRule>comparingInt(r -> r.conditions().size())
+                        .thenComparing(Comparator.<SyscallRule>comparingInt(FilterEmitter::highestArgument).reversed()))
+                .toList();
         int last = unconditional != null ? unconditional.action() : dflt;
-        if (conditional.isEmpty()) {
+        if (conditional.isEmpty() || unconditional != null) {
             return returns.computeIfAbsent(last, action -> {
                 Label l = asm.label();
                 deferred.add(() -> {
@@ -132,6 +143,10 @@ final class FilterEmitter {
             asm.ret(last);
         });
         return start;
+    }
+
+    private static int highestArgument(SyscallRule r) {
+        return r.conditions().stream().mapToInt(ArgComparison::index).max().orElse(-1);
     }
 
     static boolean denies(int action) {

@@ -17,9 +17,9 @@ import java.util.Set;
  * <li>the native ABI (x86_64) is always filtered, the listed x86 and x32 are added; an ABI not
  *     in the filter gets SECCOMP_RET_KILL_THREAD, libseccomp's default "bad arch" action;</li>
  * <li>x32 shares AUDIT_ARCH_X86_64 and is told apart by __X32_SYSCALL_BIT in the number;</li>
- * <li>rules for one syscall are tried in order, those with conditions before one without;
- *     a rule's conditions are ANDed, except that conditions naming the same argument twice
- *     become separate rules (ORed), as runc does;</li>
+ * <li>a rule's conditions are ANDed, except that conditions naming the same argument twice
+ *     become separate rules (ORed), as runc does; rules for one syscall are ORed, and where
+ *     they overlap the winner is libseccomp's (see {@link FilterEmitter});</li>
  * <li>a syscall newer than every one the profile names returns ENOSYS when the default action
  *     denies, as runc's patched filters do, so libc falls back (clone3 to clone, etc.).</li>
  * </ul>
@@ -89,6 +89,10 @@ public final class SeccompCompiler {
         if (bpf.length / Bpf.INSN_SIZE > Bpf.MAX_INSNS) {
             throw new RuntimeError(BASE + ": the filter compiles to " + bpf.length / Bpf.INSN_SIZE
                     + " BPF instructions and the kernel takes at most " + Bpf.MAX_INSNS + "; merge or drop rules");
+        }
+        if (!notifies) {
+            // The kernel refuses this flag without a listener (EINVAL); it only changes how a notifying filter waits.
+            flags &= ~FLAG_WAIT_KILLABLE_RECV;
         }
         return new SeccompProgram(bpf, flags, List.copyOf(unknown), notifies);
     }

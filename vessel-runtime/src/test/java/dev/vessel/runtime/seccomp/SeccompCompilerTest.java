@@ -154,7 +154,7 @@ class SeccompCompilerTest {
         assertEquals(ALLOW, run(s, Data.x86_64(NR_PERSONALITY, 7, 10)), "second condition fails");
         assertEquals(ALLOW, run(s, Data.x86_64(NR_PERSONALITY, 8, 11)), "first condition fails");
         assertEquals(ERRNO | 2, run(s, Data.x86_64(NR_PERSONALITY, 8, 0, 3)), "the other rule");
-        assertEquals(ERRNO | 1, run(s, Data.x86_64(NR_PERSONALITY, 7, 11, 3)), "first rule first");
+        assertEquals(ERRNO | 2, run(s, Data.x86_64(NR_PERSONALITY, 7, 11, 3)), "both match: the rule with fewer conditions");
     }
 
     @Test
@@ -167,11 +167,22 @@ class SeccompCompilerTest {
     }
 
     @Test
-    void conditionalRulesComeBeforeAnUnconditionalOne() {
+    void overlappingRulesResolveAsLibseccompDoes() {
+        // An unconditional rule beats conditional ones, in either order.
         Seccomp s = profile("SCMP_ACT_ALLOW", null, rule("SCMP_ACT_ERRNO", null, List.of("personality")),
-                rule("SCMP_ACT_ALLOW", null, List.of("personality"), arg(0, "SCMP_CMP_EQ", 0xffffffffL, 0)));
-        assertEquals(ALLOW, run(s, Data.x86_64(NR_PERSONALITY, 0xffffffffL)));
+                rule("SCMP_ACT_ALLOW", null, List.of("personality"), arg(0, "SCMP_CMP_EQ", 0xffffffffL, 0)),
+                rule("SCMP_ACT_ALLOW", null, List.of("mkdir"), arg(0, "SCMP_CMP_EQ", 5, 0)),
+                rule("SCMP_ACT_ERRNO", 9L, List.of("mkdir")));
+        assertEquals(ERRNO | 1, run(s, Data.x86_64(NR_PERSONALITY, 0xffffffffL)));
         assertEquals(ERRNO | 1, run(s, Data.x86_64(NR_PERSONALITY, 0)));
+        assertEquals(ERRNO | 9, run(s, Data.x86_64(NR_MKDIR, 5)));
+        // Fewer conditions first, then the higher argument first.
+        Seccomp t = profile("SCMP_ACT_ALLOW", null,
+                rule("SCMP_ACT_ERRNO", 1L, List.of("personality"), arg(0, "SCMP_CMP_EQ", 1, 0), arg(1, "SCMP_CMP_EQ", 1, 0)),
+                rule("SCMP_ACT_ERRNO", 2L, List.of("personality"), arg(0, "SCMP_CMP_EQ", 1, 0)),
+                rule("SCMP_ACT_ERRNO", 3L, List.of("personality"), arg(2, "SCMP_CMP_EQ", 1, 0)));
+        assertEquals(ERRNO | 3, run(t, Data.x86_64(NR_PERSONALITY, 1, 1, 1)));
+        assertEquals(ERRNO | 2, run(t, Data.x86_64(NR_PERSONALITY, 1, 1, 0)));
     }
 
     @Test
@@ -209,16 +220,11 @@ class SeccompCompilerTest {
             assertEquals(expected, bpf.run(p.bpf(), Data.x86_64(e.getValue())), e.getKey());
             assertTrue(bpf.steps < p.instructions(), "a syscall runs through its ABI's section only");
         }
-        assertEquals(KILL_PROCESS, bpf.run(p.bpf(), Data.x86_64(NR_PERSONALITY, 0x1234)),
-                "the unconditional rule came first in the profile but conditions go first");
+        int personality = ERRNO | (List.copyOf(table.keySet()).indexOf("personality") + 1);
+        assertEquals(personality, bpf.run(p.bpf(), Data.x86_64(NR_PERSONALITY, 0x1234)), "the unconditional rule wins");
         for (var e : SeccompArch.X86.table().all().entrySet()) {
             int idx = List.copyOf(table.keySet()).indexOf(e.getKey());
             int expected = idx < 0 ? ERRNO | 1 : ERRNO | (idx + 1);
-            if (e.getKey().equals("personality")) {
-                expected = KILL_PROCESS;
-                assertEquals(expected, bpf.run(p.bpf(), new Data(e.getValue(), AUDIT_ARCH_I386, 0x1234)), "i386 personality");
-                continue;
-            }
             assertEquals(expected, bpf.run(p.bpf(), new Data(e.getValue(), AUDIT_ARCH_I386)), "i386 " + e.getKey());
         }
         assertEquals(ERRNO | (List.copyOf(table.keySet()).indexOf("mkdir") + 1), bpf.run(p.bpf(), Data.x86_64(X32 | 83)), "x32 mkdir");
@@ -240,6 +246,11 @@ class SeccompCompilerTest {
         Seccomp s = new Seccomp("SCMP_ACT_ALLOW", null, null, List.of("SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
                 "SECCOMP_FILTER_FLAG_SPEC_ALLOW"), null, null, List.of());
         assertEquals(1 | 2 | 4, SeccompCompiler.compile(s).flags());
+        List<String> waitKillable = List.of("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV");
+        assertEquals(0, SeccompCompiler.compile(new Seccomp("SCMP_ACT_ALLOW", null, null, waitKillable, null, null,
+                List.of())).flags(), "meaningless (and EINVAL) without a notifying rule");
+        assertEquals(32, SeccompCompiler.compile(new Seccomp("SCMP_ACT_ALLOW", null, null, waitKillable, "/run/agent.sock", null,
+                List.of(rule("SCMP_ACT_NOTIFY", null, List.of("mkdir"))))).flags());
     }
 
     @Test
