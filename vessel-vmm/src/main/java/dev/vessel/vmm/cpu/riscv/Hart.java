@@ -19,7 +19,6 @@ public final class Hart implements Runnable {
     public static final int STARTED = 0, STOPPED = 1, START_PENDING = 2;
     private static final int BLOCK = 1024;
     private static final long MAX_PARK_NANOS = 50_000_000L;
-    private static final int[] PRIORITY = {Csrs.MEI, Csrs.MSI, Csrs.MTI, Csrs.SEI, Csrs.SSI, Csrs.STI};
 
     public final int id;
     final long[] x = new long[32];
@@ -36,10 +35,10 @@ public final class Hart implements Runnable {
     final Csrs csr = new Csrs(this);
     final Mmu mmu;
     final TimeBase time;
-    private final HartHost host;
+    final HartHost host;
 
     private volatile int hsmState = STARTED;
-    private volatile boolean stopRequested;
+    volatile boolean stopRequested;
     private volatile boolean flushRequested;
     private volatile Thread thread;
     private volatile long cpuNanos;
@@ -205,7 +204,7 @@ public final class Hart implements Runnable {
                 flushRequested = false;
             }
             csr.updateTimers(time.now());
-            if (checkInterrupts()) {
+            if (TrapEntry.takeInterrupt(this)) {
                 waiting = false;
             }
             if (waiting) {
@@ -300,97 +299,7 @@ public final class Hart implements Runnable {
             pc += 4;
             return;
         }
-        enterTrap(cause, tval, toS, false);
-    }
-
-    private boolean checkInterrupts() {
-        long pending = csr.mip.get() & csr.mie;
-        if (pending == 0) {
-            return false;
-        }
-        long machine = pending & ~csr.mideleg;
-        long supervisor = pending & csr.mideleg;
-        long take = (priv < 3 || (csr.mstatus & Csrs.MIE) != 0) ? machine : 0;
-        boolean toS = false;
-        if (take == 0 && (priv == 0 || (priv == 1 && (csr.mstatus & Csrs.SIE) != 0))) {
-            take = supervisor;
-            toS = true;
-        }
-        if (take == 0) {
-            return false;
-        }
-        int cause = highestPriority(take);
-        enterTrap(cause, 0, toS, true);
-        return true;
-    }
-
-    private static int highestPriority(long bits) {
-        for (int cause : PRIORITY) {
-            if ((bits & (1L << cause)) != 0) {
-                return cause;
-            }
-        }
-        return Integer.numberOfTrailingZeros((int) bits);
-    }
-
-    private void enterTrap(int cause, long tval, boolean toS, boolean interrupt) {
-        long code = interrupt ? (cause | Long.MIN_VALUE) : cause;
-        long s = csr.mstatus;
-        if (toS) {
-            csr.scause = code;
-            csr.sepc = pc;
-            csr.stval = tval;
-            s = (s & ~(Csrs.SPIE | Csrs.SPP | Csrs.SIE)) | ((s & Csrs.SIE) != 0 ? Csrs.SPIE : 0) | (priv == 1 ? Csrs.SPP : 0);
-            priv = 1;
-            pc = vector(csr.stvec, cause, interrupt);
-        } else {
-            if (host.firmwareless()) {
-                host.fatal(this, String.format("unhandled trap to M-mode: cause %d%s tval 0x%x at pc 0x%x",
-                        cause, interrupt ? " (interrupt)" : "", tval, pc), null);
-                stopRequested = true;
-                return;
-            }
-            csr.mcause = code;
-            csr.mepc = pc;
-            csr.mtval = tval;
-            s = (s & ~(Csrs.MPIE | Csrs.MPP | Csrs.MIE)) | ((s & Csrs.MIE) != 0 ? Csrs.MPIE : 0) | ((long) priv << 11);
-            priv = 3;
-            pc = vector(csr.mtvec, cause, interrupt);
-        }
-        csr.mstatus = s;
-        reservation = -1;
-        contextChanged();
-        breakBlock = true;
-    }
-
-    private static long vector(long tvec, int cause, boolean interrupt) {
-        long base = tvec & ~3L;
-        return (interrupt && (tvec & 1) != 0) ? base + 4L * cause : base;
-    }
-
-    void mret() {
-        long s = csr.mstatus;
-        int target = (int) ((s >>> 11) & 3);
-        s = (s & ~(Csrs.MIE | Csrs.MPP)) | ((s & Csrs.MPIE) != 0 ? Csrs.MIE : 0) | Csrs.MPIE;
-        if (target != 3) {
-            s &= ~Csrs.MPRV;
-        }
-        csr.mstatus = s;
-        priv = target;
-        pc = csr.mepc;
-        contextChanged();
-        breakBlock = true;
-    }
-
-    void sret() {
-        long s = csr.mstatus;
-        int target = (s & Csrs.SPP) != 0 ? 1 : 0;
-        s = (s & ~(Csrs.SIE | Csrs.SPP | Csrs.MPRV)) | ((s & Csrs.SPIE) != 0 ? Csrs.SIE : 0) | Csrs.SPIE;
-        csr.mstatus = s;
-        priv = target;
-        pc = csr.sepc;
-        contextChanged();
-        breakBlock = true;
+        TrapEntry.enter(this, cause, tval, toS, false);
     }
 
     void contextChanged() {

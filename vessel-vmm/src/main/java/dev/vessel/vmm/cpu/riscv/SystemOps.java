@@ -29,14 +29,14 @@ final class SystemOps {
             if (h.priv != 3) {
                 throw h.illegal();
             }
-            h.mret();
+            TrapEntry.mret(h);
             return;
         }
         if (insn == 0x10200073) {
             if (h.priv == 0 || (h.priv == 1 && (h.csr.mstatus & Csrs.TSR) != 0)) {
                 throw h.illegal();
             }
-            h.sret();
+            TrapEntry.sret(h);
             return;
         }
         if (insn == 0x10500073) {
