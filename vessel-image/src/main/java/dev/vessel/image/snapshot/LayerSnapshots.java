@@ -16,6 +16,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Read-only layer snapshots: {@code <root>/layers/<chainid>/fs}, one per distinct layer chain,
@@ -50,7 +54,11 @@ public final class LayerSnapshots {
         return layers.resolve(chainId.hex()).resolve("fs");
     }
 
-    /** Unpacks whatever layers of {@code image} are missing; returns their fs dirs, base first. */
+    /**
+     * Unpacks whatever layers of {@code image} are missing; returns their fs dirs, base first.
+     * Each layer goes into a directory of its own (overlay does the stacking), so missing layers
+     * are unpacked in parallel, one per core.
+     */
     public List<Path> prepare(Image image) throws IOException {
         List<Digest> diffIds = image.diffIds();
         if (diffIds.size() != image.manifest().layers().size()) {
@@ -59,12 +67,40 @@ public final class LayerSnapshots {
         }
         List<Digest> chains = chainIds(diffIds);
         List<Path> out = new ArrayList<>();
+        List<Integer> missing = new ArrayList<>();
         for (int i = 0; i < chains.size(); i++) {
             Path fs = fs(chains.get(i));
             if (!Files.isDirectory(fs)) {
-                unpack(image.manifest().layers().get(i).blob(), diffIds.get(i), fs);
+                missing.add(i);
             }
             out.add(fs);
+        }
+        int threads = Math.min(missing.size(), Runtime.getRuntime().availableProcessors());
+        if (threads <= 1) {
+            for (int i : missing) {
+                unpack(image.manifest().layers().get(i).blob(), diffIds.get(i), out.get(i));
+            }
+            return out;
+        }
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<?>> jobs = new ArrayList<>();
+            for (int i : missing) {
+                jobs.add(pool.submit(() -> {
+                    unpack(image.manifest().layers().get(i).blob(), diffIds.get(i), out.get(i));
+                    return null;
+                }));
+            }
+            for (Future<?> f : jobs) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    jobs.forEach(j -> j.cancel(true));
+                    throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while unpacking", e);
+                }
+            }
         }
         return out;
     }

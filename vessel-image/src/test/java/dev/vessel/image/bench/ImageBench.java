@@ -3,8 +3,6 @@ package dev.vessel.image.bench;
 import dev.vessel.image.Image;
 import dev.vessel.image.ImageService;
 import dev.vessel.image.layer.Compression;
-import dev.vessel.image.layer.LayerUnpacker;
-import dev.vessel.image.layer.UnpackOptions;
 import dev.vessel.image.oci.Platform;
 import dev.vessel.image.ref.Reference;
 import dev.vessel.image.registry.DockerConfig;
@@ -16,7 +14,6 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,12 +56,8 @@ public final class ImageBench {
             Path layout = dst.resolve("oci");
             run("skopeo", "copy", "--src-tls-verify=false", "docker://" + ref, "oci:" + layout + ":1");
             t0 = System.nanoTime();
-            int i = 0;
-            for (var l : img.manifest().layers()) {
-                try (InputStream in = svc.store().blobs().open(l.blob())) {
-                    new LayerUnpacker(UnpackOptions.defaults()).unpack(in, dst.resolve("unpacked").resolve(Integer.toString(i++)));
-                }
-            }
+            // What `vessel run` does before mounting: every layer into its own snapshot dir, in parallel.
+            fresh.snapshots().layers().prepare(fresh.inspect(ref));
             double unpack = (System.nanoTime() - t0) / 1e9;
             t0 = System.nanoTime();
             run("umoci", "unpack", "--image", layout + ":1", dst.resolve("umoci-bundle").toString());
