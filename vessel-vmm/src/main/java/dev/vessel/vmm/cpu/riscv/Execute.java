@@ -1,5 +1,7 @@
 package dev.vessel.vmm.cpu.riscv;
 
+import java.lang.invoke.VarHandle;
+
 /**
  * Executes one decoded 32-bit instruction (compressed ones arrive expanded, with len 2). The
  * dispatch is one switch on the major opcode; each group is a small static method so HotSpot
@@ -85,10 +87,15 @@ final class Execute {
                 }
                 h.pc = pc + len;
             }
-            case 0x0f -> { // FENCE, FENCE.I: memory is sequentially consistent enough, no decode cache
+            case 0x0f -> { // FENCE orders this hart's RAM accesses for the others; FENCE.I: no decode cache
                 int f3 = (insn >>> 12) & 7;
                 if (f3 > 1) {
                     throw h.illegal();
+                }
+                if (f3 == 0) {
+                    // Guest RAM is accessed with plain Java accesses, which the JIT and the host
+                    // CPU may reorder; a full fence gives the guest's FENCE its meaning.
+                    VarHandle.fullFence();
                 }
                 h.pc = pc + len;
                 if (insn == 0x0100000f) {
