@@ -192,6 +192,17 @@ public final class Hart implements Runnable {
     @Override
     public void run() {
         thread = Thread.currentThread();
+        try {
+            loop();
+        } catch (Throwable e) {
+            // Out of memory or an emulator bug outside an instruction: the machine must not hang.
+            host.fatal(this, "hart thread failed at pc 0x" + Long.toHexString(pc) + ": " + e, e);
+        } finally {
+            cpuNanos = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        }
+    }
+
+    private void loop() {
         while (!stopRequested) {
             if (hsmState != STARTED) {
                 if (!enterStartedState()) {
@@ -217,7 +228,6 @@ public final class Hart implements Runnable {
             }
             runBlock();
         }
-        cpuNanos = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 
     private boolean enterStartedState() {
