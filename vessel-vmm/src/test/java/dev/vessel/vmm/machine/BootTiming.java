@@ -29,6 +29,7 @@ public final class BootTiming {
         try (Machine m = Machine.builder().kernel(Files.readAllBytes(assets.kernelPath()))
                 .initrd(Files.readAllBytes(initrd)).memory(256L << 20).cpus(cpus)
                 .bootargs("console=ttyS0 earlycon=sbi panic=-1 quiet").console(console, null).build()) {
+            System.out.printf("[machine built after %.2f s]%n", (System.nanoTime() - start) / 1e9);
             Thread waiter = Thread.ofPlatform().start(() -> {
                 try {
                     if (console.awaitReady(600, TimeUnit.SECONDS)) {
