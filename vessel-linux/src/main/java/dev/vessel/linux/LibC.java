@@ -16,7 +16,8 @@ import java.lang.invoke.MethodHandle;
 
 /**
  * The C-shaped layer: one method per libc function, same arguments, returning the C result or
- * {@code -errno}. No exceptions here; the domain classes ({@link Fds}, {@link Processes},
+ * {@code -errno}. Each handle sits in its own holder class so it is linked on first use: linking
+ * a downcall costs milliseconds, and a CLI invocation uses a handful of the thirty. No exceptions here; the domain classes ({@link Fds}, {@link Processes},
  * {@link Mounts}, ...) turn a negative result into a {@link LinuxException}.
  */
 public final class LibC {
@@ -24,55 +25,115 @@ public final class LibC {
     /** syscall(2) numbers; x86_64 and arm64 share them for these newer calls (asm-generic table). */
     public static final long SYS_PIDFD_SEND_SIGNAL = 424, SYS_PIDFD_OPEN = 434;
 
-    private static final MethodHandle CLOSE = link("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle READ = link("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle WRITE = link("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle PIPE2 = link("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SOCKETPAIR = link("socketpair",
+    private static final class Close {
+        static final MethodHandle H = link("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+    private static final class Read {
+        static final MethodHandle H = link("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+    private static final class Write {
+        static final MethodHandle H = link("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+    private static final class Pipe2 {
+        static final MethodHandle H = link("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Socketpair {
+        static final MethodHandle H = link("socketpair",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle POLL = link("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle FCNTL = linkVariadic("fcntl", 2,
+    }
+    private static final class Poll {
+        static final MethodHandle H = link("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+    private static final class Fcntl {
+        static final MethodHandle H = linkVariadic("fcntl", 2,
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle OPEN = linkVariadic("open", 2,
+    }
+    private static final class Open {
+        static final MethodHandle H = linkVariadic("open", 2,
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle MKFIFO = link("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle WAITPID = link("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle KILL = link("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle GETPID = link("getpid", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle GETUID = link("getuid", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle GETEUID = link("geteuid", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle PRCTL = linkVariadic("prctl", 1,
+    }
+    private static final class Mkfifo {
+        static final MethodHandle H = link("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Waitpid {
+        static final MethodHandle H = link("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Kill {
+        static final MethodHandle H = link("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+    private static final class Getpid {
+        static final MethodHandle H = link("getpid", FunctionDescriptor.of(JAVA_INT));
+    }
+    private static final class Getuid {
+        static final MethodHandle H = link("getuid", FunctionDescriptor.of(JAVA_INT));
+    }
+    private static final class Geteuid {
+        static final MethodHandle H = link("geteuid", FunctionDescriptor.of(JAVA_INT));
+    }
+    private static final class Prctl {
+        static final MethodHandle H = linkVariadic("prctl", 1,
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle SYSCALL2 = linkVariadic("syscall", 1,
+    }
+    private static final class Syscall2 {
+        static final MethodHandle H = linkVariadic("syscall", 1,
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle SYSCALL4 = linkVariadic("syscall", 1,
+    }
+    private static final class Syscall4 {
+        static final MethodHandle H = linkVariadic("syscall", 1,
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle MOUNT = link("mount",
+    }
+    private static final class Mount {
+        static final MethodHandle H = link("mount",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
-    private static final MethodHandle UMOUNT2 = link("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SEND = link("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle SENDMSG = link("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle RECVMSG = link("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle IOCTL_PTR = linkVariadic("ioctl", 2,
+    }
+    private static final class Umount2 {
+        static final MethodHandle H = link("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Send {
+        static final MethodHandle H = link("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+    private static final class Sendmsg {
+        static final MethodHandle H = link("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Recvmsg {
+        static final MethodHandle H = link("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class IoctlPtr {
+        static final MethodHandle H = linkVariadic("ioctl", 2,
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    }
 
-    private static final MethodHandle IOCTL_INT = linkVariadic("ioctl", 2,
+    private static final class IoctlInt {
+        static final MethodHandle H = linkVariadic("ioctl", 2,
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle SOCKET = link("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle CONNECT = link("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle BIND = link("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle LISTEN = link("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle ACCEPT4 = link("accept4",
+    }
+    private static final class Socket {
+        static final MethodHandle H = link("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+    private static final class Connect {
+        static final MethodHandle H = link("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Bind {
+        static final MethodHandle H = link("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Listen {
+        static final MethodHandle H = link("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+    private static final class Accept4 {
+        static final MethodHandle H = link("accept4",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    }
 
-    private static final MethodHandle MEMFD_CREATE = link("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final class MemfdCreate {
+        static final MethodHandle H = link("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    }
 
     private LibC() {}
 
     public static int close(int fd) {
         MemorySegment st = state();
         try {
-            int r = (int) CLOSE.invokeExact(st, fd);
+            int r = (int) Close.H.invokeExact(st, fd);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -82,7 +143,7 @@ public final class LibC {
     public static long read(int fd, MemorySegment buf, long count) {
         MemorySegment st = state();
         try {
-            long r = (long) READ.invokeExact(st, fd, buf, count);
+            long r = (long) Read.H.invokeExact(st, fd, buf, count);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -92,7 +153,7 @@ public final class LibC {
     public static long write(int fd, MemorySegment buf, long count) {
         MemorySegment st = state();
         try {
-            long r = (long) WRITE.invokeExact(st, fd, buf, count);
+            long r = (long) Write.H.invokeExact(st, fd, buf, count);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -103,7 +164,7 @@ public final class LibC {
     public static int pipe2(MemorySegment fds, int flags) {
         MemorySegment st = state();
         try {
-            int r = (int) PIPE2.invokeExact(st, fds, flags);
+            int r = (int) Pipe2.H.invokeExact(st, fds, flags);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -113,7 +174,7 @@ public final class LibC {
     public static int socketpair(int domain, int type, int protocol, MemorySegment fds) {
         MemorySegment st = state();
         try {
-            int r = (int) SOCKETPAIR.invokeExact(st, domain, type, protocol, fds);
+            int r = (int) Socketpair.H.invokeExact(st, domain, type, protocol, fds);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -123,7 +184,7 @@ public final class LibC {
     public static int poll(MemorySegment fds, long nfds, int timeoutMillis) {
         MemorySegment st = state();
         try {
-            int r = (int) POLL.invokeExact(st, fds, nfds, timeoutMillis);
+            int r = (int) Poll.H.invokeExact(st, fds, nfds, timeoutMillis);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -133,7 +194,7 @@ public final class LibC {
     public static int fcntl(int fd, int cmd, int arg) {
         MemorySegment st = state();
         try {
-            int r = (int) FCNTL.invokeExact(st, fd, cmd, arg);
+            int r = (int) Fcntl.H.invokeExact(st, fd, cmd, arg);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -143,7 +204,7 @@ public final class LibC {
     public static int open(String path, int flags, int mode) {
         MemorySegment st = state();
         try (Arena arena = Arena.ofConfined()) {
-            int r = (int) OPEN.invokeExact(st, arena.allocateFrom(path), flags, mode);
+            int r = (int) Open.H.invokeExact(st, arena.allocateFrom(path), flags, mode);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -153,7 +214,7 @@ public final class LibC {
     public static int mkfifo(String path, int mode) {
         MemorySegment st = state();
         try (Arena arena = Arena.ofConfined()) {
-            int r = (int) MKFIFO.invokeExact(st, arena.allocateFrom(path), mode);
+            int r = (int) Mkfifo.H.invokeExact(st, arena.allocateFrom(path), mode);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -164,7 +225,7 @@ public final class LibC {
     public static int waitpid(int pid, MemorySegment status, int options) {
         MemorySegment st = state();
         try {
-            int r = (int) WAITPID.invokeExact(st, pid, status, options);
+            int r = (int) Waitpid.H.invokeExact(st, pid, status, options);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -174,7 +235,7 @@ public final class LibC {
     public static int kill(int pid, int signal) {
         MemorySegment st = state();
         try {
-            int r = (int) KILL.invokeExact(st, pid, signal);
+            int r = (int) Kill.H.invokeExact(st, pid, signal);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -183,7 +244,7 @@ public final class LibC {
 
     public static int getpid() {
         try {
-            return (int) GETPID.invokeExact(state());
+            return (int) Getpid.H.invokeExact(state());
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -191,7 +252,7 @@ public final class LibC {
 
     public static int getuid() {
         try {
-            return (int) GETUID.invokeExact(state());
+            return (int) Getuid.H.invokeExact(state());
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -199,7 +260,7 @@ public final class LibC {
 
     public static int geteuid() {
         try {
-            return (int) GETEUID.invokeExact(state());
+            return (int) Geteuid.H.invokeExact(state());
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -208,7 +269,7 @@ public final class LibC {
     public static int prctl(int option, long arg2, long arg3, long arg4, long arg5) {
         MemorySegment st = state();
         try {
-            int r = (int) PRCTL.invokeExact(st, option, arg2, arg3, arg4, arg5);
+            int r = (int) Prctl.H.invokeExact(st, option, arg2, arg3, arg4, arg5);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -219,7 +280,7 @@ public final class LibC {
     public static long syscall(long number, long a, long b) {
         MemorySegment st = state();
         try {
-            long r = (long) SYSCALL2.invokeExact(st, number, a, b);
+            long r = (long) Syscall2.H.invokeExact(st, number, a, b);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -229,7 +290,7 @@ public final class LibC {
     public static long syscall(long number, long a, long b, long c, long d) {
         MemorySegment st = state();
         try {
-            long r = (long) SYSCALL4.invokeExact(st, number, a, b, c, d);
+            long r = (long) Syscall4.H.invokeExact(st, number, a, b, c, d);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -240,7 +301,7 @@ public final class LibC {
     public static int mount(String source, String target, String fsType, long flags, String data) {
         MemorySegment st = state();
         try (Arena arena = Arena.ofConfined()) {
-            int r = (int) MOUNT.invokeExact(st, cString(arena, source), cString(arena, target),
+            int r = (int) Mount.H.invokeExact(st, cString(arena, source), cString(arena, target),
                     cString(arena, fsType), flags, cString(arena, data));
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
@@ -251,7 +312,7 @@ public final class LibC {
     public static int umount2(String target, int flags) {
         MemorySegment st = state();
         try (Arena arena = Arena.ofConfined()) {
-            int r = (int) UMOUNT2.invokeExact(st, arena.allocateFrom(target), flags);
+            int r = (int) Umount2.H.invokeExact(st, arena.allocateFrom(target), flags);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -261,7 +322,7 @@ public final class LibC {
     public static long send(int fd, MemorySegment buf, long count, int flags) {
         MemorySegment st = state();
         try {
-            long r = (long) SEND.invokeExact(st, fd, buf, count, flags);
+            long r = (long) Send.H.invokeExact(st, fd, buf, count, flags);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -271,7 +332,7 @@ public final class LibC {
     public static long sendmsg(int fd, MemorySegment msghdr, int flags) {
         MemorySegment st = state();
         try {
-            long r = (long) SENDMSG.invokeExact(st, fd, msghdr, flags);
+            long r = (long) Sendmsg.H.invokeExact(st, fd, msghdr, flags);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -281,7 +342,7 @@ public final class LibC {
     public static long recvmsg(int fd, MemorySegment msghdr, int flags) {
         MemorySegment st = state();
         try {
-            long r = (long) RECVMSG.invokeExact(st, fd, msghdr, flags);
+            long r = (long) Recvmsg.H.invokeExact(st, fd, msghdr, flags);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -292,7 +353,7 @@ public final class LibC {
     public static int ioctl(int fd, long request, MemorySegment arg) {
         MemorySegment st = state();
         try {
-            int r = (int) IOCTL_PTR.invokeExact(st, fd, request, arg);
+            int r = (int) IoctlPtr.H.invokeExact(st, fd, request, arg);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -303,7 +364,7 @@ public final class LibC {
     public static int ioctl(int fd, long request, int arg) {
         MemorySegment st = state();
         try {
-            int r = (int) IOCTL_INT.invokeExact(st, fd, request, arg);
+            int r = (int) IoctlInt.H.invokeExact(st, fd, request, arg);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -313,7 +374,7 @@ public final class LibC {
     public static int socket(int domain, int type, int protocol) {
         MemorySegment st = state();
         try {
-            int r = (int) SOCKET.invokeExact(st, domain, type, protocol);
+            int r = (int) Socket.H.invokeExact(st, domain, type, protocol);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -323,7 +384,7 @@ public final class LibC {
     public static int connect(int fd, MemorySegment address, int length) {
         MemorySegment st = state();
         try {
-            int r = (int) CONNECT.invokeExact(st, fd, address, length);
+            int r = (int) Connect.H.invokeExact(st, fd, address, length);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -333,7 +394,7 @@ public final class LibC {
     public static int bind(int fd, MemorySegment address, int length) {
         MemorySegment st = state();
         try {
-            int r = (int) BIND.invokeExact(st, fd, address, length);
+            int r = (int) Bind.H.invokeExact(st, fd, address, length);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -343,7 +404,7 @@ public final class LibC {
     public static int listen(int fd, int backlog) {
         MemorySegment st = state();
         try {
-            int r = (int) LISTEN.invokeExact(st, fd, backlog);
+            int r = (int) Listen.H.invokeExact(st, fd, backlog);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -354,7 +415,7 @@ public final class LibC {
     public static int accept4(int fd, int flags) {
         MemorySegment st = state();
         try {
-            int r = (int) ACCEPT4.invokeExact(st, fd, MemorySegment.NULL, MemorySegment.NULL, flags);
+            int r = (int) Accept4.H.invokeExact(st, fd, MemorySegment.NULL, MemorySegment.NULL, flags);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -364,7 +425,7 @@ public final class LibC {
     public static int memfd_create(String name, int flags) {
         MemorySegment st = state();
         try (Arena arena = Arena.ofConfined()) {
-            int r = (int) MEMFD_CREATE.invokeExact(st, arena.allocateFrom(name), flags);
+            int r = (int) MemfdCreate.H.invokeExact(st, arena.allocateFrom(name), flags);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);

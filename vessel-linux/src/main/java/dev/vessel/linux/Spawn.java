@@ -31,24 +31,48 @@ public final class Spawn {
     private static final long FILE_ACTIONS_SIZE = 256, ATTR_SIZE = 512, SIGSET_SIZE = 128;
 
     private static final FunctionDescriptor INT_PTR = FunctionDescriptor.of(JAVA_INT, ADDRESS);
-    private static final MethodHandle FA_INIT = linkPlain("posix_spawn_file_actions_init", INT_PTR);
-    private static final MethodHandle FA_DESTROY = linkPlain("posix_spawn_file_actions_destroy", INT_PTR);
-    private static final MethodHandle FA_ADDDUP2 = linkPlain("posix_spawn_file_actions_adddup2",
+    private static final class FaInit {
+        static final MethodHandle H = linkPlain("posix_spawn_file_actions_init", INT_PTR);
+    }
+    private static final class FaDestroy {
+        static final MethodHandle H = linkPlain("posix_spawn_file_actions_destroy", INT_PTR);
+    }
+    private static final class FaAdddup2 {
+        static final MethodHandle H = linkPlain("posix_spawn_file_actions_adddup2",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle FA_ADDCLOSE = linkPlain("posix_spawn_file_actions_addclose",
+    }
+    private static final class FaAddclose {
+        static final MethodHandle H = linkPlain("posix_spawn_file_actions_addclose",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle ATTR_INIT = linkPlain("posix_spawnattr_init", INT_PTR);
-    private static final MethodHandle ATTR_DESTROY = linkPlain("posix_spawnattr_destroy", INT_PTR);
-    private static final MethodHandle ATTR_SETFLAGS = linkPlain("posix_spawnattr_setflags",
+    }
+    private static final class AttrInit {
+        static final MethodHandle H = linkPlain("posix_spawnattr_init", INT_PTR);
+    }
+    private static final class AttrDestroy {
+        static final MethodHandle H = linkPlain("posix_spawnattr_destroy", INT_PTR);
+    }
+    private static final class AttrSetflags {
+        static final MethodHandle H = linkPlain("posix_spawnattr_setflags",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT));
-    private static final MethodHandle ATTR_SETSIGMASK = linkPlain("posix_spawnattr_setsigmask",
+    }
+    private static final class AttrSetsigmask {
+        static final MethodHandle H = linkPlain("posix_spawnattr_setsigmask",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle ATTR_SETSIGDEFAULT = linkPlain("posix_spawnattr_setsigdefault",
+    }
+    private static final class AttrSetsigdefault {
+        static final MethodHandle H = linkPlain("posix_spawnattr_setsigdefault",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle SIGEMPTYSET = linkPlain("sigemptyset", INT_PTR);
-    private static final MethodHandle SIGFILLSET = linkPlain("sigfillset", INT_PTR);
-    private static final MethodHandle POSIX_SPAWN = linkPlain("posix_spawn",
+    }
+    private static final class Sigemptyset {
+        static final MethodHandle H = linkPlain("sigemptyset", INT_PTR);
+    }
+    private static final class Sigfillset {
+        static final MethodHandle H = linkPlain("sigfillset", INT_PTR);
+    }
+    private static final class PosixSpawn {
+        static final MethodHandle H = linkPlain("posix_spawn",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    }
 
     private final String path;
     private final List<String> argv = new ArrayList<>();
@@ -122,35 +146,35 @@ public final class Spawn {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment actions = arena.allocate(FILE_ACTIONS_SIZE, 16);
             MemorySegment attr = arena.allocate(ATTR_SIZE, 16);
-            check((int) FA_INIT.invokeExact(actions), "posix_spawn_file_actions_init");
+            check((int) FaInit.H.invokeExact(actions), "posix_spawn_file_actions_init");
             try {
-                check((int) ATTR_INIT.invokeExact(attr), "posix_spawnattr_init");
+                check((int) AttrInit.H.invokeExact(attr), "posix_spawnattr_init");
                 try {
                     for (var e : sources.entrySet()) {
-                        check((int) FA_ADDDUP2.invokeExact(actions, (int) e.getValue(), (int) e.getKey()),
+                        check((int) FaAdddup2.H.invokeExact(actions, (int) e.getValue(), (int) e.getKey()),
                                 "posix_spawn_file_actions_adddup2(" + e.getValue() + ", " + e.getKey() + ")");
                     }
                     for (int fd : close) {
-                        check((int) FA_ADDCLOSE.invokeExact(actions, fd), "posix_spawn_file_actions_addclose(" + fd + ")");
+                        check((int) FaAddclose.H.invokeExact(actions, fd), "posix_spawn_file_actions_addclose(" + fd + ")");
                     }
                     MemorySegment empty = arena.allocate(SIGSET_SIZE, 8);
                     MemorySegment all = arena.allocate(SIGSET_SIZE, 8);
-                    check((int) SIGEMPTYSET.invokeExact(empty) == 0 ? 0 : Errno.EINVAL.number(), "sigemptyset");
-                    check((int) SIGFILLSET.invokeExact(all) == 0 ? 0 : Errno.EINVAL.number(), "sigfillset");
-                    check((int) ATTR_SETSIGMASK.invokeExact(attr, empty), "posix_spawnattr_setsigmask");
-                    check((int) ATTR_SETSIGDEFAULT.invokeExact(attr, all), "posix_spawnattr_setsigdefault");
+                    check((int) Sigemptyset.H.invokeExact(empty) == 0 ? 0 : Errno.EINVAL.number(), "sigemptyset");
+                    check((int) Sigfillset.H.invokeExact(all) == 0 ? 0 : Errno.EINVAL.number(), "sigfillset");
+                    check((int) AttrSetsigmask.H.invokeExact(attr, empty), "posix_spawnattr_setsigmask");
+                    check((int) AttrSetsigdefault.H.invokeExact(attr, all), "posix_spawnattr_setsigdefault");
                     short flags = (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | (setsid ? POSIX_SPAWN_SETSID : 0));
-                    check((int) ATTR_SETFLAGS.invokeExact(attr, flags), "posix_spawnattr_setflags");
+                    check((int) AttrSetflags.H.invokeExact(attr, flags), "posix_spawnattr_setflags");
                     MemorySegment pid = arena.allocate(JAVA_INT);
-                    int r = (int) POSIX_SPAWN.invokeExact(pid, arena.allocateFrom(path), actions, attr,
+                    int r = (int) PosixSpawn.H.invokeExact(pid, arena.allocateFrom(path), actions, attr,
                             stringArray(arena, argv), stringArray(arena, env));
                     check(r, "posix_spawn(\"" + path + "\")");
                     return pid.get(JAVA_INT, 0);
                 } finally {
-                    int ignored = (int) ATTR_DESTROY.invokeExact(attr); // only frees memory; cannot fail on glibc
+                    int ignored = (int) AttrDestroy.H.invokeExact(attr); // only frees memory; cannot fail on glibc
                 }
             } finally {
-                int ignored = (int) FA_DESTROY.invokeExact(actions); // only frees memory; cannot fail on glibc
+                int ignored = (int) FaDestroy.H.invokeExact(actions); // only frees memory; cannot fail on glibc
             }
         } catch (Throwable t) {
             throw rethrow(t);

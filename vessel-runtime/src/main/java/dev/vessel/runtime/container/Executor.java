@@ -38,7 +38,7 @@ final class Executor {
             throw new RuntimeError("exec: no command given: pass it after the container id, or in --process");
         }
         int socket = tty ? Consoles.connect(o.consoleSocket()) : -1;
-        List<LaunchPlan.Step> steps = PlanBuilder.exec(s.pid(), p, o.preserveFds(), !o.detach(), tty ? 3 + o.preserveFds() : -1);
+        List<LaunchPlan.Step> steps = PlanBuilder.exec(s.pid(), p, spec.linux() == null ? null : spec.linux().seccomp(), o.preserveFds(), !o.detach(), tty ? 3 + o.preserveFds() : -1);
         try (Helper h = Helper.start(initBinary, steps, !o.detach(), o.preserveFds(), tty ? List.of(socket) : List.of())) {
             if (socket >= 0) {
                 dev.vessel.linux.Fds.close(socket);

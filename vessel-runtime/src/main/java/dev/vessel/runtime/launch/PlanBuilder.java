@@ -98,7 +98,7 @@ public final class PlanBuilder {
         }
         RootfsPlan.afterPivot(spec, out);
         ProcessSpec p = spec.process();
-        ProcessPlan.identity(p, out, true);
+        ProcessPlan.identity(p, linux.seccomp(), out, true);
         out.add(new LaunchPlan.Step(new Op.CloseFds(3 + o.preserveFds()), "--preserve-fds"));
         out.add(ProcessPlan.checkExec(p));
         if (o.execFifo() != null) {
@@ -113,7 +113,7 @@ public final class PlanBuilder {
      * (user first), then the process identity and the exec. The cgroup is joined by Java while
      * the child waits after the clone.
      */
-    public static List<LaunchPlan.Step> exec(int pid, ProcessSpec p, int preserveFds, boolean monitor, int consoleFd) {
+    public static List<LaunchPlan.Step> exec(int pid, ProcessSpec p, dev.vessel.runtime.spec.Seccomp seccomp, int preserveFds, boolean monitor, int consoleFd) {
         List<LaunchPlan.Step> out = new ArrayList<>();
         for (String type : Namespaces.TYPES) {
             String name = Namespaces.procName(type);
@@ -129,7 +129,7 @@ public final class PlanBuilder {
         } else if (!monitor) {
             out.add(new LaunchPlan.Step(new Op.SetSid(false), "process"));
         }
-        ProcessPlan.identity(p, out, false);
+        ProcessPlan.identity(p, seccomp, out, false);
         out.add(new LaunchPlan.Step(new Op.CloseFds(3 + preserveFds), "--preserve-fds"));
         out.add(ProcessPlan.checkExec(p));
         out.add(ProcessPlan.exec(p));

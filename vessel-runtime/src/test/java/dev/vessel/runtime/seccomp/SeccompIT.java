@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,8 +28,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** linux.seccomp through the real runtime: the filter vessel-init loads really denies, and what it allows still works. */
 @Tag("root")
-@Disabled("needs launch.PlanBuilder.container/exec to pass linux.seccomp to ProcessPlan.identity(p, seccomp, out, umask);"
-        + " all nine pass with that two-line wiring")
 class SeccompIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
