@@ -14,6 +14,11 @@ eq "flags reach the spec" "bar box /tmp 1000:1000 33554432 20 50000" "$out"
 out=$("$V" run --rm --read-only busybox touch /x 2>&1); code=$?
 check "--read-only: write fails" test $code -ne 0
 contains "--read-only: read-only file system" "Read-only file system" "$out"
+eq "default seccomp profile denies unshare" denied "$("$V" run --rm busybox sh -c 'unshare -U true 2>/dev/null && echo allowed || echo denied')"
+eq "seccomp=unconfined allows it" allowed "$("$V" run --rm --security-opt seccomp=unconfined busybox sh -c 'unshare -U true && echo allowed || echo denied')"
+prof="$(mktemp)"; echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO"}]}' > "$prof"
+contains "seccomp=FILE applies the profile" "Operation not permitted" "$("$V" run --rm --security-opt seccomp="$prof" busybox mkdir /tmp/x 2>&1)"
+rm -f "$prof"
 eq "stdin reaches the container (-i)" "piped" "$(echo piped | "$V" run --rm -i busybox cat)"
 eq "--rm leaves no container directory" "" "$(ls /var/lib/vessel/containers 2>/dev/null)"
 eq "--rm leaves no mount" "$mounts0" "$(wc -l < /proc/self/mountinfo)"

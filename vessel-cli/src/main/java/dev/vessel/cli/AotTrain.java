@@ -11,7 +11,8 @@ final class AotTrain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunFlags f = new RunFlags("train", false, "64m", "1", 10L, null, List.of("A=b"), null, null, false, List.of("true"));
+        RunFlags f = new RunFlags("train", false, "64m", "1", 10L, null, List.of("A=b"), null, null, false, List.of("true"),
+                SecurityOpts.seccomp(List.of()));
         f.toSpec("train", "rootfs");
         CommandLine cl = new CommandLine(new VesselMain());
         for (var sub : cl.getSubcommands().values()) {

@@ -51,6 +51,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--read-only", description = "mount the container's root filesystem read-only")
     boolean readOnly;
 
+    @Option(names = "--security-opt", description = "seccomp=unconfined or seccomp=FILE (default: Docker's default profile)")
+    List<String> securityOpts = new ArrayList<>();
+
     @Parameters(index = "0", paramLabel = "IMAGE")
     String image;
 
@@ -60,7 +63,8 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Storage storage = Storage.defaults();
-        RunFlags flags = new RunFlags(name, tty, memory, cpus, pidsLimit, hostname, env, workdir, user, readOnly, command);
+        RunFlags flags = new RunFlags(name, tty, memory, cpus, pidsLimit, hostname, env, workdir, user, readOnly, command,
+                SecurityOpts.seccomp(securityOpts));
         String id = flags.id();
         Path lower = Images.rootfs(storage, image);
         ContainerBundle bundle = ContainerBundle.create(storage, id, lower, flags);

@@ -14,7 +14,7 @@ import java.util.List;
 
 /** docker-run flags, checked, and mapped onto an OCI spec derived from the runtime's default one. */
 record RunFlags(String name, boolean tty, String memory, String cpus, Long pidsLimit, String hostname, List<String> env,
-                String workdir, String user, boolean readOnly, List<String> command) {
+                String workdir, String user, boolean readOnly, List<String> command, SecurityOpts.Seccomp seccomp) {
 
     static final long CPU_PERIOD = 100_000;
 
@@ -58,8 +58,9 @@ record RunFlags(String name, boolean tty, String memory, String cpus, Long pidsL
         p = new ProcessSpec(tty, null, u, args, null, environment, workdir != null ? workdir : "/", p.capabilities(),
                 p.rlimits(), p.noNewPrivileges(), null, null, null, null, null, null);
         Linux l = base.linux();
+        List<String> bounding = p.capabilities() == null ? List.of() : p.capabilities().bounding();
         Linux linux = new Linux(l.uidMappings(), l.gidMappings(), l.timeOffsets(), l.sysctl(), resources(),
-                "/vessel/" + id, l.namespaces(), l.devices(), l.seccomp(), l.rootfsPropagation(), l.maskedPaths(),
+                "/vessel/" + id, l.namespaces(), l.devices(), seccomp.profile(bounding), l.rootfsPropagation(), l.maskedPaths(),
                 l.readonlyPaths(), l.mountLabel(), l.intelRdt(), l.personality(), l.netDevices());
         return new Spec(base.ociVersion(), p, new Spec.Root(rootfs, readOnly), hostname(id), null, base.mounts(),
                 null, null, linux);
