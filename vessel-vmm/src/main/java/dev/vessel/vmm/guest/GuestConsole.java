@@ -30,6 +30,9 @@ public final class GuestConsole extends OutputStream {
     private final CountDownLatch ready = new CountDownLatch(1);
     private final CountDownLatch exited = new CountDownLatch(1);
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    /** Last boot lines kept even when hidden, for the error message of a guest that never got to /init. */
+    private final java.util.ArrayDeque<String> bootTail = new java.util.ArrayDeque<>();
+    static final int BOOT_TAIL_LINES = 40;
     private State state = State.BOOT;
     /** RUN: held line-end bytes (CR/LF) and, after them, a possible start of the exit marker. */
     private final ByteArrayOutputStream held = new ByteArrayOutputStream();
@@ -71,7 +74,13 @@ public final class GuestConsole extends OutputStream {
             state = State.RUN;
             readyNanos = System.nanoTime();
             ready.countDown();
-        } else if (showBoot) {
+            return;
+        }
+        if (bootTail.size() == BOOT_TAIL_LINES) {
+            bootTail.removeFirst();
+        }
+        bootTail.addLast(text);
+        if (showBoot) {
             terminal.write((text + "\n").getBytes(StandardCharsets.UTF_8));
             terminal.flush();
         }
@@ -118,6 +127,15 @@ public final class GuestConsole extends OutputStream {
             terminal.write(b);
         }
         terminal.flush();
+    }
+
+    /** The last lines the guest printed before /init started (all of them if it never did). */
+    public synchronized java.util.List<String> bootTail() {
+        java.util.List<String> lines = new java.util.ArrayList<>(bootTail);
+        if (state == State.BOOT && line.size() > 0) {
+            lines.add(line.toString(StandardCharsets.UTF_8));
+        }
+        return lines;
     }
 
     /** Waits for /init to reach userspace; false on timeout. */

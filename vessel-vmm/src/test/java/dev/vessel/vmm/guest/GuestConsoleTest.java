@@ -62,4 +62,20 @@ class GuestConsoleTest {
         assertEquals("booting\nout\r\n", feed(console, "booting\r\nVESSEL-INIT-READY\r\nout\r\n\r\nVESSEL-EXIT=255\r\n"));
         assertEquals(OptionalInt.of(255), console.exitStatus());
     }
+
+    @Test
+    void keepsTheLastBootLinesForErrorMessages() throws Exception {
+        GuestConsole console = new GuestConsole(terminal, false);
+        StringBuilder boot = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            boot.append("line ").append(i).append("\r\n");
+        }
+        boot.append("Kernel panic - not syncing: Out of memory");
+        assertEquals("", feed(console, boot.toString()));
+        java.util.List<String> tail = console.bootTail();
+        assertEquals(GuestConsole.BOOT_TAIL_LINES + 1, tail.size());
+        assertEquals("line 60", tail.get(0));
+        assertEquals("Kernel panic - not syncing: Out of memory", tail.get(tail.size() - 1));
+        assertFalse(console.awaitReady(0, TimeUnit.SECONDS));
+    }
 }
