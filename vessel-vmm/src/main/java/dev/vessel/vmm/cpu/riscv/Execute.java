@@ -13,99 +13,102 @@ final class Execute {
     private Execute() {
     }
 
+    /**
+     * The dispatch itself stays small (a few hundred bytes of bytecode) so HotSpot inlines it
+     * into the hart's loop; the groups below are small enough to be inlined into it in turn.
+     */
     static void execute(Hart h, int insn, long pc, int len) {
-        long[] x = h.x;
-        int rd = (insn >>> 7) & 31;
-        int rs1 = (insn >>> 15) & 31;
         switch (insn & 0x7f) {
-            case 0x13 -> { // OP-IMM
-                if (rd != 0) {
-                    x[rd] = IntegerOps.opImm(h, insn, x[rs1]);
-                } else {
-                    IntegerOps.opImm(h, insn, 0); // still validates the encoding
-                }
-                h.pc = pc + len;
-            }
-            case 0x33 -> { // OP
-                long v = IntegerOps.op(h, insn, x[rs1], x[(insn >>> 20) & 31]);
-                if (rd != 0) {
-                    x[rd] = v;
-                }
-                h.pc = pc + len;
-                if ((insn & 0xfff0707f) == 0x02004033) {
-                    h.spinHint(); // div rd, rs1, zero: Linux 6.1's cpu_relax() inside a spin-wait
-                }
-            }
-            case 0x03 -> load(h, insn, rd, x[rs1] + (insn >> 20), pc + len);
-            case 0x23 -> store(h, insn, x[rs1] + ((insn >> 25) << 5 | ((insn >>> 7) & 31)), x[(insn >>> 20) & 31], pc + len);
-            case 0x63 -> {
-                if (IntegerOps.branch(h, insn, x[rs1], x[(insn >>> 20) & 31])) {
-                    h.pc = pc + branchOffset(insn);
-                } else {
-                    h.pc = pc + len;
-                }
-            }
-            case 0x37 -> {
-                if (rd != 0) {
-                    x[rd] = insn & 0xfffff000;
-                }
-                h.pc = pc + len;
-            }
-            case 0x17 -> {
-                if (rd != 0) {
-                    x[rd] = pc + (insn & 0xfffff000);
-                }
-                h.pc = pc + len;
-            }
-            case 0x6f -> {
-                if (rd != 0) {
-                    x[rd] = pc + len;
-                }
-                h.pc = pc + jumpOffset(insn);
-            }
-            case 0x67 -> {
-                if (((insn >>> 12) & 7) != 0) {
-                    throw h.illegal();
-                }
-                long target = (x[rs1] + (insn >> 20)) & ~1L;
-                if (rd != 0) {
-                    x[rd] = pc + len;
-                }
-                h.pc = target;
-            }
-            case 0x1b -> {
-                long v = IntegerOps.opImm32(h, insn, x[rs1]);
-                if (rd != 0) {
-                    x[rd] = v;
-                }
-                h.pc = pc + len;
-            }
-            case 0x3b -> {
-                long v = IntegerOps.op32(h, insn, x[rs1], x[(insn >>> 20) & 31]);
-                if (rd != 0) {
-                    x[rd] = v;
-                }
-                h.pc = pc + len;
-            }
-            case 0x0f -> { // FENCE orders this hart's RAM accesses for the others; FENCE.I: no decode cache
-                int f3 = (insn >>> 12) & 7;
-                if (f3 > 1) {
-                    throw h.illegal();
-                }
-                if (f3 == 0) {
-                    // Guest RAM is accessed with plain Java accesses, which the JIT and the host
-                    // CPU may reorder; a full fence gives the guest's FENCE its meaning.
-                    VarHandle.fullFence();
-                }
-                h.pc = pc + len;
-                if (insn == 0x0100000f) {
-                    h.spinHint(); // Zihintpause "pause", the cpu_relax() of later kernels
-                }
-            }
+            case 0x13 -> opImm(h, insn, pc + len);
+            case 0x33 -> op(h, insn, pc + len);
+            case 0x03 -> load(h, insn, (insn >>> 7) & 31, h.x[(insn >>> 15) & 31] + (insn >> 20), pc + len);
+            case 0x23 -> store(h, insn, h.x[(insn >>> 15) & 31] + ((insn >> 25) << 5 | ((insn >>> 7) & 31)),
+                    h.x[(insn >>> 20) & 31], pc + len);
+            case 0x63 -> branch(h, insn, pc, len);
+            case 0x37 -> setAndContinue(h, insn, insn & 0xfffff000, pc + len);
+            case 0x17 -> setAndContinue(h, insn, pc + (insn & 0xfffff000), pc + len);
+            case 0x6f -> jal(h, insn, pc, len);
+            case 0x67 -> jalr(h, insn, pc, len);
+            case 0x1b -> setAndContinue(h, insn, IntegerOps.opImm32(h, insn, h.x[(insn >>> 15) & 31]), pc + len);
+            case 0x3b -> setAndContinue(h, insn, IntegerOps.op32(h, insn, h.x[(insn >>> 15) & 31], h.x[(insn >>> 20) & 31]), pc + len);
+            case 0x0f -> fence(h, insn, pc + len);
             case 0x73 -> SystemOps.execute(h, insn, pc, len);
             case 0x2f -> AtomicOps.execute(h, insn, pc + len);
             case 0x07, 0x27, 0x43, 0x47, 0x4b, 0x4f, 0x53 -> FloatOps.execute(h, insn, pc + len);
             default -> throw h.illegal();
+        }
+    }
+
+    private static void setAndContinue(Hart h, int insn, long value, long next) {
+        int rd = (insn >>> 7) & 31;
+        if (rd != 0) {
+            h.x[rd] = value;
+        }
+        h.pc = next;
+    }
+
+    private static void opImm(Hart h, int insn, long next) {
+        long[] x = h.x;
+        int rd = (insn >>> 7) & 31;
+        long v = IntegerOps.opImm(h, insn, x[(insn >>> 15) & 31]); // also validates the encoding for rd = 0
+        if (rd != 0) {
+            x[rd] = v;
+        }
+        h.pc = next;
+    }
+
+    private static void op(Hart h, int insn, long next) {
+        long[] x = h.x;
+        int rd = (insn >>> 7) & 31;
+        long v = IntegerOps.op(h, insn, x[(insn >>> 15) & 31], x[(insn >>> 20) & 31]);
+        if (rd != 0) {
+            x[rd] = v;
+        }
+        h.pc = next;
+        if ((insn & 0xfff0707f) == 0x02004033) {
+            h.spinHint(); // div rd, rs1, zero: Linux 6.1's cpu_relax() inside a spin-wait
+        }
+    }
+
+    private static void branch(Hart h, int insn, long pc, int len) {
+        long[] x = h.x;
+        h.pc = IntegerOps.branch(h, insn, x[(insn >>> 15) & 31], x[(insn >>> 20) & 31]) ? pc + branchOffset(insn) : pc + len;
+    }
+
+    private static void jal(Hart h, int insn, long pc, int len) {
+        int rd = (insn >>> 7) & 31;
+        if (rd != 0) {
+            h.x[rd] = pc + len;
+        }
+        h.pc = pc + jumpOffset(insn);
+    }
+
+    private static void jalr(Hart h, int insn, long pc, int len) {
+        if (((insn >>> 12) & 7) != 0) {
+            throw h.illegal();
+        }
+        long target = (h.x[(insn >>> 15) & 31] + (insn >> 20)) & ~1L;
+        int rd = (insn >>> 7) & 31;
+        if (rd != 0) {
+            h.x[rd] = pc + len;
+        }
+        h.pc = target;
+    }
+
+    private static void fence(Hart h, int insn, long next) {
+        int f3 = (insn >>> 12) & 7;
+        if (f3 > 1) {
+            throw h.illegal();
+        }
+        if (f3 == 0) {
+            // Guest RAM is accessed with plain Java accesses, which the JIT and the host CPU may
+            // reorder; a full fence gives the guest's FENCE its meaning. FENCE.I needs nothing:
+            // instructions are fetched from RAM every time, there is no decoded-code cache.
+            VarHandle.fullFence();
+        }
+        h.pc = next;
+        if (insn == 0x0100000f) {
+            h.spinHint(); // Zihintpause "pause", the cpu_relax() of later kernels
         }
     }
 
