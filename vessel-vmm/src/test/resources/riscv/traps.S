@@ -55,7 +55,29 @@ _start:
     sd a0, 0(a1)
     CHECK 11, s2, 7
 
+    li gp, 16                            # FS = off: FP instructions and fcsr are illegal
+    li t0, 3 << 13
+    csrc mstatus, t0
+    li s2, 0
+    fadd.d fa0, fa0, fa0
+    CHECK 17, s2, 2
+    li s2, 0
+    frcsr a0
+    CHECK 18, s2, 2
+    li t0, 1 << 13                       # FS = initial: allowed, and a write makes it dirty
+    csrs mstatus, t0
+    li s2, 0
+    fmv.d.x fa0, zero
+    CHECK 19, s2, 0
+    csrr t1, mstatus
+    srli t1, t1, 13
+    andi t1, t1, 3
+    CHECK 20, t1, 3
+    csrr t1, mstatus                     # SD mirrors FS = dirty
+    bgez t1, fail
+
     # delegation: U-mode ecall goes to S (medeleg bit 8); S then ecalls to M (not delegated)
+    li s9, 0
     li gp, 12
     li t0, 1 << 8
     csrw medeleg, t0
