@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -85,6 +86,7 @@ public final class GuestAssets {
         String key = AssetBuild.hash(List.of(busybox, String.join("\n", links).getBytes(StandardCharsets.UTF_8), init, command));
         Path out = cache.resolve("initramfs-" + key + ".cpio");
         if (Files.isRegularFile(out)) {
+            Files.setLastModifiedTime(out, FileTime.fromMillis(System.currentTimeMillis())); // recently used
             return out;
         }
         Initramfs fs = image(busybox, links, init, command);
@@ -98,7 +100,33 @@ public final class GuestAssets {
             throw e;
         }
         Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        evictInitramfs(out);
         return out;
+    }
+
+    /** Archives kept per cache: one per distinct command, so the least recently used go. */
+    static final int KEEP_INITRAMFS = 16;
+
+    private void evictInitramfs(Path keep) throws IOException {
+        List<Path> all;
+        try (var files = Files.list(cache)) {
+            all = files.filter(p -> p.getFileName().toString().matches("initramfs-[0-9a-f]{16}\\.cpio")).collect(
+                    java.util.stream.Collectors.toCollection(ArrayList::new));
+        }
+        all.sort(java.util.Comparator.comparingLong(GuestAssets::modified).reversed());
+        for (Path p : all.subList(Math.min(KEEP_INITRAMFS, all.size()), all.size())) {
+            if (!p.equals(keep)) {
+                Files.deleteIfExists(p); // another process may have evicted it already
+            }
+        }
+    }
+
+    private static long modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return 0; // gone meanwhile: oldest, so it is not kept
+        }
     }
 
     static Initramfs image(byte[] busybox, List<String> links, byte[] init, byte[] command) {

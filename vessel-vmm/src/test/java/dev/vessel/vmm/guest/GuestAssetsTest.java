@@ -72,6 +72,31 @@ class GuestAssetsTest {
     }
 
     @Test
+    void initramfsPerCommandIsCachedAndOldOnesEvicted(@org.junit.jupiter.api.io.TempDir java.nio.file.Path cache) throws IOException {
+        GuestAssets assets = new GuestAssets(cache, System.err);
+        java.nio.file.Path busybox = assets.busyboxPath(); // a stand-in busybox where a built one would be
+        java.nio.file.Files.createDirectories(busybox.getParent());
+        java.nio.file.Files.write(busybox, new byte[] {0x7f, 'E', 'L', 'F'});
+        java.nio.file.Files.writeString(busybox.resolveSibling("busybox.links"), "/bin/sh\n");
+        java.nio.file.Path first = assets.initramfs(List.of("echo", "0"));
+        assertEquals(first, assets.initramfs(List.of("echo", "0")), "same command, same archive");
+        java.nio.file.Path last = null;
+        for (int i = 1; i <= GuestAssets.KEEP_INITRAMFS + 4; i++) {
+            last = assets.initramfs(List.of("echo", Integer.toString(i)));
+        }
+        try (var files = java.nio.file.Files.list(cache)) {
+            assertEquals(GuestAssets.KEEP_INITRAMFS,
+                    files.filter(p -> p.getFileName().toString().startsWith("initramfs-")).count());
+        }
+        assertTrue(java.nio.file.Files.isRegularFile(last));
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(last)));
+        Map<String, Initramfs.Entry> entries = InitramfsTest.parse(java.nio.file.Files.readAllBytes(last)).stream()
+                .collect(Collectors.toMap(InitramfsTest.Parsed::name, x -> new Initramfs.Entry(x.name(), x.mode(), x.data(), 0, 0)));
+        assertEquals("'echo' '20'", new String(entries.get("etc/vessel/cmd").data()));
+    }
+
+    @Test
     void cacheKeysChangeWithTheirInputs() {
         String a = AssetBuild.hash(List.of("config A".getBytes()));
         assertEquals(a, AssetBuild.hash(List.of("config A".getBytes())));
