@@ -26,7 +26,7 @@ final class AotTrain implements Callable<Integer> {
         Spec parsed = SpecParser.parse(json, "config.json");
         SpecValidator.validate(parsed);
         PlanBuilder.container(parsed, new PlanBuilder.Options(Path.of("/tmp"), Path.of("/tmp/rootfs"), "/tmp/fifo", false, 0, false, null, -1));
-        CommandLine cl = new CommandLine(new RuntimeMain());
+        CommandLine cl = RuntimeMain.commandLine(null);
         for (String verb : cl.getSubcommands().keySet()) {
             cl.getSubcommands().get(verb).getUsageMessage();
         }

@@ -3,7 +3,11 @@ package dev.vessel.runtime.cli;
 import dev.vessel.runtime.RuntimeError;
 import dev.vessel.runtime.container.ContainerRuntime;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,17 +17,36 @@ import picocli.CommandLine.Mixin;
  * flags mirror runc's so that podman, containerd and CRI-O can drive it unchanged.
  */
 @Command(name = "vessel-runtime", mixinStandardHelpOptions = true, version = "vessel-runtime 0.1.0 (OCI runtime-spec 1.2.0)",
-        description = "Run containers from OCI bundles (a drop-in for runc).",
-        subcommands = {
-            LifecycleCommands.Create.class, LifecycleCommands.Start.class, LifecycleCommands.Run.class,
-            LifecycleCommands.Kill.class, LifecycleCommands.Delete.class,
-            InspectCommands.State.class, InspectCommands.ListCmd.class, InspectCommands.Ps.class,
-            InspectCommands.Events.class, InspectCommands.Features.class, InspectCommands.SpecCmd.class,
-            ExecCommand.class,
-            ResourceCommands.Pause.class, ResourceCommands.Resume.class, ResourceCommands.Update.class,
-            AotTrain.class
-        })
+        description = "Run containers from OCI bundles (a drop-in for runc).")
 public final class RuntimeMain implements Callable<Integer> {
+
+    /**
+     * The verbs. Picocli builds a command's model by reflection, which costs more than the rest
+     * of a short invocation; so only the verb being run is registered (all of them for help).
+     */
+    static final Map<String, Supplier<Object>> VERBS = new LinkedHashMap<>();
+
+    static {
+        VERBS.put("create", LifecycleCommands.Create::new);
+        VERBS.put("start", LifecycleCommands.Start::new);
+        VERBS.put("run", LifecycleCommands.Run::new);
+        VERBS.put("kill", LifecycleCommands.Kill::new);
+        VERBS.put("delete", LifecycleCommands.Delete::new);
+        VERBS.put("state", InspectCommands.State::new);
+        VERBS.put("list", InspectCommands.ListCmd::new);
+        VERBS.put("ps", InspectCommands.Ps::new);
+        VERBS.put("events", InspectCommands.Events::new);
+        VERBS.put("features", InspectCommands.Features::new);
+        VERBS.put("spec", InspectCommands.SpecCmd::new);
+        VERBS.put("exec", ExecCommand::new);
+        VERBS.put("pause", ResourceCommands.Pause::new);
+        VERBS.put("resume", ResourceCommands.Resume::new);
+        VERBS.put("update", ResourceCommands.Update::new);
+        VERBS.put("aot-train", AotTrain::new);
+    }
+
+    /** Global options that take a value, to find the verb without building the model. */
+    private static final Set<String> VALUED = Set.of("--root", "--log", "--log-format", "--criu", "--rootless");
 
     @Mixin
     GlobalOptions global = new GlobalOptions();
@@ -41,6 +64,17 @@ public final class RuntimeMain implements Callable<Integer> {
         return new ContainerRuntime(global.root, initBinary());
     }
 
+    /** The command line with {@code verb} registered, or every verb when it is null or unknown (help, errors). */
+    static CommandLine commandLine(String verb) {
+        CommandLine cl = new CommandLine(new RuntimeMain());
+        if (verb != null && VERBS.containsKey(verb)) {
+            cl.addSubcommand(verb, VERBS.get(verb).get());
+        } else {
+            VERBS.forEach((name, make) -> cl.addSubcommand(name, make.get()));
+        }
+        return cl;
+    }
+
     static Path initBinary() {
         String p = System.getProperty("vessel.init");
         if (p == null) {
@@ -53,8 +87,22 @@ public final class RuntimeMain implements Callable<Integer> {
         System.exit(execute(args));
     }
 
+    /** The verb in {@code args} (first argument that is not a global option or its value), or null. */
+    static String verb(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("-")) {
+                return a.equals("ls") ? "list" : a;
+            }
+            if (VALUED.contains(a)) {
+                i++;
+            }
+        }
+        return null;
+    }
+
     public static int execute(String... args) {
-        CommandLine cl = new CommandLine(new RuntimeMain());
+        CommandLine cl = commandLine(verb(args));
         // Everything after the container id is positional (exec's command, ps's arguments), as in runc.
         cl.setStopAtPositional(true);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
