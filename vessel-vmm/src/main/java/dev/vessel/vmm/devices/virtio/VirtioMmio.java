@@ -97,7 +97,7 @@ public final class VirtioMmio implements MmioDevice, DeviceContext {
     }
 
     private int readRegister(int offset) {
-        Virtqueue q = queueSel < queues.length ? queues[queueSel] : null;
+        Virtqueue q = selectedQueue();
         return switch (offset) {
             case MAGIC_VALUE -> MAGIC;
             case VERSION -> 2;
@@ -159,14 +159,14 @@ public final class VirtioMmio implements MmioDevice, DeviceContext {
     }
 
     private void writeRegister(int offset, int v) {
-        Virtqueue q = queueSel < queues.length ? queues[queueSel] : null;
+        Virtqueue q = selectedQueue();
         // Queue layout may change only while the queue is not ready (section 4.2.2.2).
         boolean queueWritable = q != null && !q.ready() && (status & STATUS_DRIVER_OK) == 0;
         switch (offset) {
             case DEVICE_FEATURES_SEL -> deviceFeaturesSel = v;
             case DRIVER_FEATURES_SEL -> driverFeaturesSel = v;
             case DRIVER_FEATURES -> {
-                if ((status & STATUS_FEATURES_OK) == 0 && driverFeaturesSel < 2) {
+                if ((status & STATUS_FEATURES_OK) == 0 && (driverFeaturesSel == 0 || driverFeaturesSel == 1)) {
                     int shift = 32 * driverFeaturesSel;
                     driverFeatures = (driverFeatures & ~(0xFFFFFFFFL << shift)) | (Integer.toUnsignedLong(v) << shift);
                 }
@@ -187,6 +187,11 @@ public final class VirtioMmio implements MmioDevice, DeviceContext {
             case STATUS -> writeStatus(v);
             default -> { }
         }
+    }
+
+    /** QueueSel is guest-written and unsigned: anything past the last queue selects none. */
+    private Virtqueue selectedQueue() {
+        return queueSel >= 0 && queueSel < queues.length ? queues[queueSel] : null;
     }
 
     private static long low(long old, int v) {

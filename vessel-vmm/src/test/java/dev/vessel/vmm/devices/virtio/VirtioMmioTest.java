@@ -224,4 +224,28 @@ class VirtioMmioTest {
         assertTrue(rounds > 10, "rounds " + rounds);
         quiet.setLevel(null);
     }
+
+    @Test
+    void outOfRangeSelectorsSelectNothing() {
+        driver.negotiate(VirtioFeatures.VERSION_1);
+        driver.reg(VirtioMmio.QUEUE_SEL, -1);
+        assertEquals(0, driver.reg(VirtioMmio.QUEUE_NUM_MAX));
+        driver.reg(VirtioMmio.QUEUE_NUM, 8);
+        driver.reg(VirtioMmio.QUEUE_READY, 1);
+        assertEquals(0, driver.reg(VirtioMmio.QUEUE_READY));
+        driver.reg(VirtioMmio.DEVICE_FEATURES_SEL, -1);
+        assertEquals(0, driver.reg(VirtioMmio.DEVICE_FEATURES));
+        driver.reg(VirtioMmio.STATUS, 0);
+        driver.reg(VirtioMmio.DRIVER_FEATURES_SEL, -1);
+        driver.reg(VirtioMmio.DRIVER_FEATURES, -1); // must not land in either half
+        driver.reg(VirtioMmio.DRIVER_FEATURES_SEL, 1);
+        driver.reg(VirtioMmio.DRIVER_FEATURES, 1);
+        driver.reg(VirtioMmio.STATUS, VirtioMmio.STATUS_ACKNOWLEDGE | VirtioMmio.STATUS_DRIVER | VirtioMmio.STATUS_FEATURES_OK);
+        assertTrue((driver.reg(VirtioMmio.STATUS) & VirtioMmio.STATUS_FEATURES_OK) != 0, "only VERSION_1 was written");
+    }
+
+    @Test
+    void randomRegisterTrafficNeverThrows() {
+        RegisterFuzz.run(mmio, 200_000);
+    }
 }

@@ -230,4 +230,10 @@ class VirtioBlkTest {
         IOException e = assertThrows(IOException.class, () -> DiskImage.open(odd, false));
         assertTrue(e.getMessage().contains("1000") && e.getMessage().contains("multiple of 512"), e.getMessage());
     }
+
+    @Test
+    void randomRegisterTrafficNeverThrows() throws IOException {
+        open(false);
+        dev.vessel.vmm.devices.virtio.RegisterFuzz.run(mmio, 100_000);
+    }
 }

@@ -162,4 +162,10 @@ class VirtioNetTest {
         byte[] m = VirtioNet.randomMac();
         assertEquals(0x02, m[0] & 0x03);
     }
+
+    @Test
+    void randomRegisterTrafficNeverThrows() {
+        link.toGuest.add(new byte[60]); // something for the receive thread to deliver if a queue comes up
+        dev.vessel.vmm.devices.virtio.RegisterFuzz.run(mmio, 100_000);
+    }
 }

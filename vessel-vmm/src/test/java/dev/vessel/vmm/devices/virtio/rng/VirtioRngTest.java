@@ -58,4 +58,9 @@ class VirtioRngTest {
         driver.notify(0);
         assertTrue(driver.needsReset());
     }
+
+    @Test
+    void randomRegisterTrafficNeverThrows() {
+        dev.vessel.vmm.devices.virtio.RegisterFuzz.run(mmio, 100_000);
+    }
 }
