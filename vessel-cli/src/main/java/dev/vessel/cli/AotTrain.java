@@ -13,7 +13,8 @@ final class AotTrain implements Callable<Integer> {
     public Integer call() {
         RunFlags f = new RunFlags("train", false, "64m", "1", 10L, null, List.of("A=b"), null, null, false, List.of("true"),
                 SecurityOpts.seccomp(List.of()));
-        f.toSpec("train", "rootfs");
+        f.check();
+        f.toSpec("train", "/rootfs", new dev.vessel.image.ProcessDefaults(List.of("true"), List.of("PATH=/bin"), "/", 0, 0));
         CommandLine cl = new CommandLine(new VesselMain());
         for (var sub : cl.getSubcommands().values()) {
             sub.getUsageMessage();

@@ -1,22 +1,24 @@
 package dev.vessel.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.vessel.linux.LinuxException;
-import dev.vessel.linux.Mounts;
+import dev.vessel.image.ImageService;
 import dev.vessel.runtime.RuntimeError;
+import dev.vessel.runtime.spec.Spec;
+import dev.vessel.runtime.spec.SpecJson;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
- * A container's bundle under /var/lib/vessel/containers/ID: config.json and rootfs/, an
- * overlay of the image's read-only root with a writable upper/ of the container's own.
+ * A container's bundle under /var/lib/vessel/containers/ID: the config.json that `vessel run`
+ * derived; the root filesystem is the container's snapshot (vessel-image), named by root.path.
  */
 record ContainerBundle(Path dir) {
 
-    static ContainerBundle create(Storage storage, String id, Path lower, RunFlags flags) {
+    /** Claims the name: a second container with it is refused before anything else is made. */
+    static ContainerBundle reserve(Storage storage, String id) {
         dev.vessel.runtime.container.ContainerRuntime.validateId(id);
         Path dir = storage.containers().resolve(id);
         try {
@@ -27,38 +29,26 @@ record ContainerBundle(Path dir) {
         } catch (IOException e) {
             throw new RuntimeError("cannot create " + dir + ": " + e.getMessage());
         }
-        ContainerBundle b = new ContainerBundle(dir);
+        return new ContainerBundle(dir);
+    }
+
+    void write(Spec spec) {
         try {
-            for (String d : new String[] {"rootfs", "upper", "work"}) {
-                Files.createDirectory(dir.resolve(d));
-            }
-            byte[] config = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsBytes(flags.toSpec(id, "rootfs"));
-            Files.write(dir.resolve("config.json"), config);
-            Mounts.mount("overlay", dir.resolve("rootfs").toString(), "overlay", 0,
-                    "lowerdir=" + lower + ",upperdir=" + dir.resolve("upper") + ",workdir=" + dir.resolve("work"));
-            return b;
-        } catch (IOException | RuntimeException e) {
-            b.remove();
-            if (e instanceof RuntimeError re) {
-                throw re;
-            }
-            throw new RuntimeError("container \"" + id + "\": cannot prepare its root filesystem: " + e.getMessage());
+            Files.writeString(dir.resolve("config.json"), SpecJson.pretty(spec));
+        } catch (IOException e) {
+            throw new RuntimeError("cannot write " + dir.resolve("config.json") + ": " + e.getMessage());
         }
     }
 
-    void unmount() {
-        try {
-            Mounts.umount(dir.resolve("rootfs").toString(), Mounts.MNT_DETACH);
-        } catch (LinuxException e) {
-            // EINVAL: not mounted (already unmounted, or the mount failed): nothing to do.
-        }
-    }
-
-    void remove() {
-        unmount();
-        try {
-            BusyboxRootfs.deleteTree(dir);
+    /** Removes the bundle and the container's snapshot (unmounting it first). */
+    void remove(ImageService images) {
+        Images.removeSnapshot(images, dir.getFileName().toString());
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // already gone
         } catch (IOException e) {
             throw new RuntimeError("cannot remove " + dir + ": " + e.getMessage());
         }

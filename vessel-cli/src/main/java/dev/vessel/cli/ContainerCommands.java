@@ -56,7 +56,7 @@ final class ContainerCommands {
                     rt.delete(id, force);
                 }
                 if (Files.isDirectory(s.containers().resolve(id))) {
-                    new ContainerBundle(s.containers().resolve(id)).remove();
+                    new ContainerBundle(s.containers().resolve(id)).remove(Images.service());
                 }
                 System.out.println(id);
             }

@@ -1,18 +1,65 @@
 package dev.vessel.cli;
 
+import dev.vessel.image.BuiltinImages;
+import dev.vessel.image.Image;
+import dev.vessel.image.ImageService;
+import dev.vessel.image.oci.Platform;
+import dev.vessel.image.snapshot.ContainerSnapshot;
 import dev.vessel.runtime.RuntimeError;
-import java.nio.file.Path;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.Set;
 
-/** Resolves an image name to a read-only root filesystem. For now the built-in busybox only. */
+/** Images as `vessel run` uses them: from the store, the built-in busybox, or a pull; then a writable snapshot. */
 final class Images {
 
     private Images() {}
 
-    static Path rootfs(Storage storage, String image) {
-        String name = image.startsWith("docker.io/library/") ? image.substring(18) : image;
-        if (name.equals("busybox") || name.equals("busybox:latest")) {
-            return BusyboxRootfs.ensure(storage.root());
+    static ImageService service() {
+        try {
+            return ImageService.defaults(Set.of());
+        } catch (IOException e) {
+            throw new RuntimeError("image store: " + e.getMessage());
         }
-        throw new RuntimeError("image \"" + image + "\" not found: the built-in image is busybox");
+    }
+
+    /** The image named {@code name}: in the store, else the built-in busybox, else pulled. */
+    static Image resolve(ImageService images, String name) {
+        try {
+            Optional<Image> found = images.store().find(name);
+            if (found.isPresent()) {
+                return found.get();
+            }
+            if (name.equals("busybox") || name.equals("busybox:latest") || name.equals(BuiltinImages.BUSYBOX)) {
+                return BuiltinImages.busybox(images.store(), BuiltinImages.HOST_BUSYBOX);
+            }
+            return images.pull(name, Platform.LINUX_AMD64, System.err);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new RuntimeError("image \"" + name + "\": " + e.getMessage());
+        }
+    }
+
+    /** A mounted, writable snapshot of {@code image} for container {@code id}. */
+    static ContainerSnapshot snapshot(ImageService images, String id, Image image) {
+        try {
+            ContainerSnapshot s = images.snapshots().create(id, image);
+            try {
+                images.snapshots().mount(s);
+            } catch (IOException | RuntimeException e) {
+                images.snapshots().remove(id);
+                throw e;
+            }
+            return s;
+        } catch (IOException e) {
+            throw new RuntimeError("container \"" + id + "\": cannot prepare its root filesystem: " + e.getMessage());
+        }
+    }
+
+    static void removeSnapshot(ImageService images, String id) {
+        try {
+            images.snapshots().remove(id);
+        } catch (IOException e) {
+            throw new RuntimeError("container \"" + id + "\": cannot remove its snapshot: " + e.getMessage());
+        }
     }
 }

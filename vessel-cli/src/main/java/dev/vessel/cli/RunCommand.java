@@ -3,7 +3,12 @@ package dev.vessel.cli;
 import dev.vessel.runtime.RuntimeError;
 import dev.vessel.runtime.container.ContainerRuntime;
 import dev.vessel.runtime.container.CreateOptions;
-import java.nio.file.Path;
+import dev.vessel.image.Image;
+import dev.vessel.image.ImageService;
+import dev.vessel.image.ProcessDefaults;
+import dev.vessel.image.snapshot.ContainerSnapshot;
+import java.io.IOException;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -65,19 +70,34 @@ final class RunCommand implements Callable<Integer> {
         Storage storage = Storage.defaults();
         RunFlags flags = new RunFlags(name, tty, memory, cpus, pidsLimit, hostname, env, workdir, user, readOnly, command,
                 SecurityOpts.seccomp(securityOpts));
+        flags.check();
         String id = flags.id();
-        Path lower = Images.rootfs(storage, image);
-        ContainerBundle bundle = ContainerBundle.create(storage, id, lower, flags);
-        ContainerRuntime rt = new ContainerRuntime(storage.runtimeRoot(), storage.initBinary());
+        ImageService images = Images.service();
+        Image img = Images.resolve(images, image);
+        ContainerBundle bundle = ContainerBundle.reserve(storage, id);
         boolean ok = false;
         try {
+            ContainerSnapshot snap = Images.snapshot(images, id, img);
+            ProcessDefaults pd;
+            try {
+                pd = ProcessDefaults.derive(img.config(), command, Optional.empty(), env, Optional.ofNullable(workdir),
+                        Optional.ofNullable(user), snap.rootfs());
+            } catch (IOException | IllegalArgumentException e) {
+                throw new RuntimeError("image \"" + image + "\": " + e.getMessage());
+            }
+            bundle.write(flags.toSpec(id, snap.rootfs().toString(), pd));
+            ContainerRuntime rt = new ContainerRuntime(storage.runtimeRoot(), storage.initBinary());
             int code = rt.run(new CreateOptions(id, bundle.dir(), null, null, 0, false, false), false, !rm);
             ok = true;
+            if (!rm) {
+                images.snapshots().unmount(snap);
+            }
             return code;
+        } catch (IOException e) {
+            throw new RuntimeError("container \"" + id + "\": " + e.getMessage());
         } finally {
-            bundle.unmount();
             if (rm || !ok) {
-                bundle.remove();
+                bundle.remove(images);
             }
         }
     }

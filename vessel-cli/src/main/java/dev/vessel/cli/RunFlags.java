@@ -1,5 +1,6 @@
 package dev.vessel.cli;
 
+import dev.vessel.image.ProcessDefaults;
 import dev.vessel.runtime.ByteSize;
 import dev.vessel.runtime.RuntimeError;
 import dev.vessel.runtime.spec.DefaultSpec;
@@ -27,35 +28,30 @@ record RunFlags(String name, boolean tty, String memory, String cpus, Long pidsL
         return HexFormat.of().formatHex(b);
     }
 
-    Spec toSpec(String id, String rootfs) {
-        Spec base = DefaultSpec.example(false);
-        ProcessSpec p = base.process();
-        List<String> environment = new ArrayList<>(List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                "HOSTNAME=" + hostname(id)));
-        if (tty) {
-            environment.add("TERM=" + System.getenv().getOrDefault("TERM", "xterm"));
-        }
+    /** Flag checks that need no image: done before anything is pulled or made. */
+    void check() {
         for (String e : env) {
             if (!e.contains("=") || e.startsWith("=")) {
                 throw new RuntimeError("--env \"" + e + "\": use NAME=VALUE");
-            }
-            environment.add(e);
-        }
-        ProcessSpec.User u = p.user();
-        if (user != null) {
-            String[] ug = user.split(":", 2);
-            try {
-                u = new ProcessSpec.User(Long.parseLong(ug[0]), ug.length > 1 ? Long.parseLong(ug[1]) : Long.parseLong(ug[0]),
-                        null, null, null);
-            } catch (NumberFormatException e) {
-                throw new RuntimeError("--user \"" + user + "\": use UID[:GID] with numbers (names are not resolved yet)");
             }
         }
         if (workdir != null && !workdir.startsWith("/")) {
             throw new RuntimeError("--workdir \"" + workdir + "\": must be an absolute path");
         }
-        List<String> args = command.isEmpty() ? List.of("sh") : command;
-        p = new ProcessSpec(tty, null, u, args, null, environment, workdir != null ? workdir : "/", p.capabilities(),
+        resources();
+    }
+
+    /** The container's spec: runc's default, the image's process defaults (flags already applied), the limits. */
+    Spec toSpec(String id, String rootfs, ProcessDefaults image) {
+        Spec base = DefaultSpec.example(false);
+        ProcessSpec p = base.process();
+        List<String> environment = new ArrayList<>(image.env());
+        environment.add("HOSTNAME=" + hostname(id));
+        if (tty && environment.stream().noneMatch(e -> e.startsWith("TERM="))) {
+            environment.add("TERM=" + System.getenv().getOrDefault("TERM", "xterm"));
+        }
+        ProcessSpec.User u = new ProcessSpec.User(image.uid(), image.gid(), null, null, null);
+        p = new ProcessSpec(tty, null, u, image.args(), null, environment, image.cwd(), p.capabilities(),
                 p.rlimits(), p.noNewPrivileges(), null, null, null, null, null, null);
         Linux l = base.linux();
         List<String> bounding = p.capabilities() == null ? List.of() : p.capabilities().bounding();
