@@ -6,10 +6,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code vessel}: the user's command line. It holds no state of its own (DESIGN.md). */
-@Command(name = "vessel", mixinStandardHelpOptions = true, version = "vessel 0.1.0",
+@Command(name = "vessel", mixinStandardHelpOptions = true, version = "vessel 0.1.0", scope = CommandLine.ScopeType.INHERIT,
         description = "Run isolated workloads: containers from images.",
         subcommands = {RunCommand.class, ContainerCommands.Ps.class, ContainerCommands.Rm.class,
-            ContainerCommands.Stop.class, ContainerCommands.Exec.class, AotTrain.class})
+            ImageCommands.Group.class, ImageCommands.Pull.class, ImageCommands.Push.class, ImageCommands.Login.class,
+            ImageCommands.Logout.class, ImageCommands.SystemGroup.class,
+            BuildCommand.class, ContainerCommands.Stop.class, ContainerCommands.Exec.class, AotTrain.class})
 public final class VesselMain implements Callable<Integer> {
 
     @Override
