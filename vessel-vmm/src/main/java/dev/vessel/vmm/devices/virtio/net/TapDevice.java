@@ -151,6 +151,9 @@ public final class TapDevice implements NetBackend, AutoCloseable {
     /** Reads one frame; returns its length, 0 when none is waiting, or -errno. */
     @Override
     public long read(MemorySegment buf) {
+        if (closed) {
+            return -Errno.EBADF.number(); // never touch a descriptor number the process may have reused
+        }
         long r = LibC.read(fd, buf, buf.byteSize());
         return r == -Errno.EAGAIN.number() ? 0 : r;
     }
@@ -158,16 +161,35 @@ public final class TapDevice implements NetBackend, AutoCloseable {
     /** Writes one frame; returns the length written or -errno (EAGAIN: the tap's queue is full). */
     @Override
     public long write(MemorySegment frame, long length) {
+        if (closed) {
+            return -Errno.EBADF.number();
+        }
         return LibC.write(fd, frame, length);
     }
 
     @Override
     public boolean awaitReadable(int millis) {
-        pollfd.set(ValueLayout.JAVA_INT, 0, fd);
-        pollfd.set(ValueLayout.JAVA_SHORT, 4, (short) 1); // POLLIN
-        pollfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
-        int r = LibC.poll(pollfd, 1, millis);
-        return r > 0 && (pollfd.get(ValueLayout.JAVA_SHORT, 6) & 1) != 0;
+        if (!closed) {
+            pollfd.set(ValueLayout.JAVA_INT, 0, fd);
+            pollfd.set(ValueLayout.JAVA_SHORT, 4, (short) 1); // POLLIN
+            pollfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
+            int r = LibC.poll(pollfd, 1, millis);
+            short revents = pollfd.get(ValueLayout.JAVA_SHORT, 6);
+            if (r > 0 && (revents & 1) != 0) {
+                return true;
+            }
+            if (r == 0 || r == -Errno.EINTR.number()) {
+                return false;
+            }
+        }
+        // Closed, or POLLERR/POLLHUP/POLLNVAL: poll would return at once; wait out the period
+        // so a receive loop that outlives its tap does not spin.
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
     }
 
     /** Deletes the interface (it is not persistent) and its bridge port. Idempotent. */

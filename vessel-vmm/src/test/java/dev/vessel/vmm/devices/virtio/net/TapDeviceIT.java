@@ -78,4 +78,19 @@ class TapDeviceIT {
         IOException e = assertThrows(IOException.class, () -> TapDevice.create("a-very-long-tap-name"));
         assertTrue(e.getMessage().contains("1 to 15 characters"), e.getMessage());
     }
+
+    @Test
+    void aClosedTapNeitherSpinsNorTouchesItsOldDescriptor() throws Exception {
+        TapDevice tap = TapDevice.create("vtap%d");
+        tap.close();
+        tap.close(); // idempotent
+        long start = System.nanoTime();
+        assertFalse(tap.awaitReadable(50));
+        assertTrue(System.nanoTime() - start >= 40_000_000L, "waited instead of returning at once");
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment buf = arena.allocate(64);
+            assertEquals(-dev.vessel.linux.Errno.EBADF.number(), tap.read(buf));
+            assertEquals(-dev.vessel.linux.Errno.EBADF.number(), tap.write(buf, 64));
+        }
+    }
 }
