@@ -104,6 +104,7 @@ class GuestDevicesIT {
     @Test
     void guestSendsToAPeerInANetworkNamespace() throws Exception {
         Assumptions.assumeTrue(isRoot() && Files.exists(Path.of("/dev/net/tun")), "needs root and /dev/net/tun");
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/busybox")), "the peer uses the host's busybox nc (apt-get install busybox-static)");
         String suffix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xFFFFF));
         String ns = "vessel-it-" + suffix, bridge = "vbr" + suffix, vh = "vh" + suffix, vp = "vp" + suffix;
         int subnet = ThreadLocalRandom.current().nextInt(1, 254);
