@@ -31,6 +31,9 @@ final class Bundles {
         Path bin = dir.resolve("rootfs/bin");
         Files.createDirectories(bin);
         Files.createDirectories(dir.resolve("out"));
+        // Mount points a test may use: the default spec's rootfs is read-only, so they must exist beforehand.
+        Files.createDirectories(dir.resolve("rootfs/mnt"));
+        Files.createDirectories(dir.resolve("rootfs/tmp"));
         Files.copy(Path.of("/bin/busybox"), bin.resolve("busybox"));
         Process p = new ProcessBuilder("/bin/busybox", "--list").start();
         for (String applet : new String(p.getInputStream().readAllBytes()).split("\n")) {
