@@ -12,6 +12,7 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,11 +30,16 @@ import java.util.List;
 final class AssetBuild {
 
     private final String name;
-    private final String script;
+    private final byte[] script;
     private final List<byte[]> inputs;
     private final List<String> packages;
 
-    AssetBuild(String name, String script, List<byte[]> inputs, List<String> packages) {
+    /** A build by the script {@code guest/<scriptResource>} of this module's resources. */
+    AssetBuild(String name, String scriptResource, List<byte[]> inputs, List<String> packages) {
+        this(name, resource(scriptResource), inputs, packages);
+    }
+
+    AssetBuild(String name, byte[] script, List<byte[]> inputs, List<String> packages) {
         this.name = name;
         this.script = script;
         this.inputs = inputs;
@@ -66,9 +72,23 @@ final class AssetBuild {
         }
     }
 
+    /**
+     * The cache key, computed once per process: asking dpkg for versions takes a few hundred
+     * milliseconds, and the versions a build installs are the candidates already hashed.
+     */
     String key() {
+        String k = key;
+        if (k == null) {
+            key = k = computeKey();
+        }
+        return k;
+    }
+
+    private volatile String key;
+
+    private String computeKey() {
         List<byte[]> all = new ArrayList<>(inputs);
-        all.add(resource(script));
+        all.add(script);
         for (String p : packages) {
             all.add((p + "=" + DebianPackages.version(p)).getBytes(StandardCharsets.UTF_8));
         }
@@ -90,8 +110,30 @@ final class AssetBuild {
                 return out; // another process built it while we waited
             }
             build(out, progress, scriptArgs);
+            // The script may have installed the packages: on a fresh host the versions hashed
+            // before ("none" or a stale candidate) differ from what was used. File the result
+            // under the key of what is installed now, so the next run finds it.
+            String now = computeKey();
+            if (!out.getFileName().toString().equals(name + "-" + now)) {
+                Path renamed = cache.resolve(name + "-" + now);
+                if (Files.isDirectory(renamed)) {
+                    deleteTree(out);
+                } else {
+                    Files.move(out, renamed, StandardCopyOption.ATOMIC_MOVE);
+                }
+                key = now;
+                return renamed;
+            }
         }
         return out;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** Creates the cache directory or explains in one line why it cannot be used. */
@@ -114,7 +156,7 @@ final class AssetBuild {
         long start = System.nanoTime();
         Process p = null;
         try {
-            Files.write(scriptFile, resource(script));
+            Files.write(scriptFile, script);
             List<String> command = new ArrayList<>(List.of("bash", scriptFile.toString()));
             command.addAll(scriptArgs);
             command.add(out.toString());
