@@ -42,10 +42,12 @@ public final class CgroupDirs {
                 // A parent we found existing was removed meanwhile by another container's
                 // destroy (it saw it empty): start again from the top; each round someone wins.
                 removeCreated(created);
-                if (attempt == 10) {
+                if (attempt == 200) {
                     throw new CgroupException(who + ": creating " + current + ": its parent keeps disappearing "
                             + "(another runtime removing it?)", "ENOENT", e);
                 }
+                // Under load one runtime can lose many rounds in a row: yield so the remover finishes.
+                Thread.yield();
             } catch (IOException e) {
                 // Undo our part here: the caller only learns about directories we return.
                 removeCreated(created);
