@@ -71,6 +71,9 @@ public final class Hart implements Runnable {
         csr.medeleg = 0xB1FFL & ~(1L << Trap.ECALL_S); // all but S/M ecalls (SBI) and reserved causes
         csr.mideleg = Csrs.S_INTERRUPTS;
         csr.mcounteren = 7;
+        // OpenSBI leaves scounteren = 7 too and Linux 6.1 never sets it: without this, rdtime
+        // in user mode (dd, ping, anything reading the clock through the vDSO) traps as illegal.
+        csr.scounteren = 7;
         csr.menvcfg = sstc ? Csrs.STCE : 0;
     }
 
