@@ -33,7 +33,7 @@ cleanup() {
     for p in $(pgrep -f "containerd-shim-runc-v2 -namespace $NS " 2>/dev/null); do kill "$p" 2>/dev/null; done
     if [ -n "${CTD_PID:-}" ]; then kill "$CTD_PID" 2>/dev/null; wait "$CTD_PID" 2>/dev/null; fi
     umount_under "$T"
-    for p in /sys/fs/cgroup/*/"$NS"; do [ -d "$p" ] && find "$p" -depth -type d -exec rmdir {} \; 2>/dev/null; done
+    for p in /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/"$NS"; do [ -d "$p" ] && find "$p" -depth -type d -exec rmdir {} \; 2>/dev/null; done
     rm -rf "$T"
     [ "$RUN_CONTAINERD_EXISTED" = 1 ] || rmdir /run/containerd/s /run/containerd 2>/dev/null
 }
@@ -90,7 +90,9 @@ out=$(cexec --exec-id x2 d1 sh -c 'exit 5'); eq "task exec: exit status" 5 "$?"
 eq "task exec --user --cwd" "7 /tmp" "$(cexec --exec-id x3 --user 7 --cwd /tmp d1 sh -c 'echo $(id -u) $(pwd)')"
 out=$(timeout -k 10 120 script -qec "ctr --address $SOCK --namespace $NS task exec -t --fifo-dir $T/fifo --exec-id x4 d1 sh -c 'tty; sleep 1'" /dev/null </dev/null 2>&1)
 contains "task exec -t: a terminal" "/dev/pts/" "$out"
-eq "--memory-limit: read inside" 33554432 "$(cexec --exec-id x5 d1 cat /sys/fs/cgroup/memory/memory.limit_in_bytes)"
+MEMCMD="$(cgroup_cat_cmd memory/memory.limit_in_bytes memory.max)"
+eq "--memory-limit: read inside" 33554432 "$(cexec --exec-id x5 d1 sh -c "$MEMCMD")"
+eq "--memory-limit: the host's view" 33554432 "$(cat "$(host_cgroup_dir "$(c task ls | awk '$1 == "d1" {print $2}')" memory)/$(cgroup_v2 && echo memory.max || echo memory.limit_in_bytes)")"
 check "task ps: lists the init process" test "$(c task ps d1 | awk 'NR > 1' | wc -l)" -ge 1
 c task pause d1
 eq "task pause" PAUSED "$(c task ls | awk '$1 == "d1" {print $3}')"
@@ -113,18 +115,19 @@ eq "container delete" "" "$(c container ls -q)"
 # (tail keeps the newline-less input in memory; the OOM killer's SIGKILL makes the status 137)
 out=$(crun --rm --memory-limit 16777216 "$IMG" m1 sh -c 'head -c 64m /dev/zero | tail >/dev/null' 2>&1); code=$?
 eq "--memory-limit: exceeding it gets the task OOM-killed" 137 "$code"
-eq "--memory-limit: read inside (run --rm)" 16777216 "$(crun --rm "${CGMOUNT[@]}" --memory-limit 16777216 "$IMG" m2 cat /sys/fs/cgroup/memory/memory.limit_in_bytes)"
+eq "--memory-limit: read inside (run --rm)" 16777216 "$(crun --rm "${CGMOUNT[@]}" --memory-limit 16777216 "$IMG" m2 sh -c "$MEMCMD")"
 
 # --cgroup: an explicit cgroup path, visible from the host while the task runs.
 crun -d --cgroup "/$NS/custom" "$IMG" g1 sleep 100 >/dev/null
 pid=$(c task ls | awk '$1 == "g1" {print $2}')
-contains "--cgroup: the task is in the given cgroup" ":/$NS/custom" "$(grep memory "/proc/$pid/cgroup")"
-check "--cgroup: its directory exists on the host" test -d "/sys/fs/cgroup/memory/$NS/custom"
+eq "--cgroup: the task is in the given cgroup" "/$NS/custom" "$(host_cgroup_dir "$pid" memory | sed 's|^/sys/fs/cgroup\(/memory\)\?||')"
+CUSTOM_DIR="$(host_cgroup_dir "$pid" memory)"
+check "--cgroup: its directory exists on the host" test -d "$CUSTOM_DIR"
 c task kill -s KILL g1
 for _ in $(seq 50); do [ "$(c task ls | awk '$1 == "g1" {print $3}')" = STOPPED ] && break; sleep 0.2; done
 c task delete g1 >/dev/null
 c container delete g1
-check "--cgroup: removed after delete" test ! -e "/sys/fs/cgroup/memory/$NS/custom"
+check "--cgroup: removed after delete" test ! -e "$CUSTOM_DIR"
 
 # Snapshotters: overlayfs (the default) and native (plain copies).
 eq "snapshotter overlayfs" overlay "$(crun --rm --snapshotter overlayfs "$IMG" s1 sh -c "awk '\$2 == \"/\" {print \$3}' /proc/mounts")"

@@ -59,7 +59,7 @@ contains "stop: the trap ran" "bye" "$(pm logs bg)"
 pm rm bg >/dev/null
 eq "rm" "" "$(pm ps -aq)"
 check "rm: no vessel-runtime state left" test -z "$(ls "$T/run/runc" 2>/dev/null; "$VR" --root "$T/run/runc" list -q 2>/dev/null)"
-check "rm: the container's cgroups are gone" test -z "$(ls -d /sys/fs/cgroup/*/libpod_parent/libpod-"$cid" /sys/fs/cgroup/*/libpod_parent/libpod-conmon-"$cid" 2>/dev/null)"
+check "rm: the container's cgroups are gone" test -z "$(ls -d /sys/fs/cgroup/*/libpod_parent/libpod-"$cid" /sys/fs/cgroup/libpod_parent/libpod-"$cid" 2>/dev/null)"
 
 # run -it: podman gets a terminal from script(1); the runtime hands the pty master back over
 # --console-socket.
@@ -73,9 +73,7 @@ out=$(timeout -k 10 120 script -qec "podman --root $T/storage --runroot $T/run -
 contains "run -t: the terminal takes ioctls" "30 100" "$out"
 
 # Resources: read back from the container's own cgroup (v1 here, v2 elsewhere).
-cg() { # cg V1-FILE V2-FILE: the container's cgroup file, whichever hierarchy the host has
-    echo "if [ -e /sys/fs/cgroup/cgroup.controllers ]; then cat /sys/fs/cgroup/$2; else cat /sys/fs/cgroup/$1; fi"
-}
+cg() { cgroup_cat_cmd "$@"; }
 out=$(prun --rm --memory 64m "$IMG" sh -c "$(cg memory/memory.limit_in_bytes memory.max)")
 eq "--memory 64m" 67108864 "$out"
 out=$(prun --rm --memory 16m "$IMG" sh -c 'head -c 64m /dev/zero | tail > /dev/null' 2>/dev/null); code=$?
@@ -135,8 +133,7 @@ prun -d --name svc "$IMG" sh -c 'while :; do sleep 0.2; done' >/dev/null
 sleep 1
 pm pause svc >/dev/null
 eq "pause" paused "$(pm inspect -f '{{.State.Status}}' svc)"
-state=$(awk '{print $3}' "/proc/$(pm inspect -f '{{.State.Pid}}' svc)/stat")
-eq "pause: the process is frozen (D state)" D "$state"
+check "pause: the container's cgroup is frozen" cgroup_frozen "$(pm inspect -f '{{.State.Pid}}' svc)"
 pm unpause svc >/dev/null
 eq "unpause" running "$(pm inspect -f '{{.State.Status}}' svc)"
 out=$(pm stats --no-stream --format '{{.Name}} {{.PIDs}} {{.MemUsage}}' svc 2>&1)

@@ -63,3 +63,29 @@ umount_under() {
         umount -l "$m" 2>/dev/null
     done
 }
+
+# cgroup_v2: true on a unified (cgroup v2 only) host.
+cgroup_v2() { [ -e /sys/fs/cgroup/cgroup.controllers ]; }
+
+# cgroup_cat_cmd V1-FILE V2-FILE: a shell command that prints the container's own cgroup file,
+# run inside a container that has /sys/fs/cgroup mounted (v1: controller/file, v2: file).
+cgroup_cat_cmd() {
+    echo "if [ -e /sys/fs/cgroup/cgroup.controllers ]; then cat /sys/fs/cgroup/$2; else cat /sys/fs/cgroup/$1; fi"
+}
+
+# host_cgroup_dir PID CONTROLLER: the host directory of PID's cgroup, for CONTROLLER on v1 or the
+# unified hierarchy on v2.
+host_cgroup_dir() {
+    if cgroup_v2; then
+        echo "/sys/fs/cgroup$(awk -F: '$1 == "0" {print $3}' "/proc/$1/cgroup")"
+    else
+        echo "/sys/fs/cgroup/$2$(awk -F: -v c="$2" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' "/proc/$1/cgroup")"
+    fi
+}
+
+# cgroup_frozen PID: true when PID's cgroup is frozen (v1 freezer.state, v2 cgroup.events).
+cgroup_frozen() {
+    local d
+    d="$(host_cgroup_dir "$1" freezer)"
+    if cgroup_v2; then grep -qx "frozen 1" "$d/cgroup.events"; else [ "$(cat "$d/freezer.state")" = FROZEN ]; fi
+}
