@@ -128,6 +128,41 @@ out=$(pm run --rm "${ULIMITS[@]}" --network ns:/run/netns/"$NETNS" "$IMG" sh -c 
 contains "--network ns:PATH joins the namespace (lo up)" "127.0.0.1" "$out"
 eq "--network none: only lo" lo "$(prun --rm "$IMG" ls /sys/class/net)"
 
+# Volumes, tmpfs, user namespace, host pid namespace, hostname.
+mkdir "$T/vol" && echo hostdata > "$T/vol/in"
+eq "-v: reads the host's file" hostdata "$(prun --rm -v "$T/vol:/data" "$IMG" sh -c 'cat /data/in; echo fromctr > /data/out')"
+eq "-v: the host sees the container's write" fromctr "$(cat "$T/vol/out" 2>/dev/null)"
+out=$(prun --rm -v "$T/vol:/data:ro" "$IMG" touch /data/x 2>&1); code=$?
+check "-v :ro: writing fails" test $code -ne 0
+contains "-v :ro: EROFS" "Read-only file system" "$out"
+contains "--tmpfs with options" "tmpfs /scratch tmpfs rw,nosuid,nodev,relatime,size=1024k" "$(prun --rm --tmpfs /scratch:size=1m "$IMG" grep /scratch /proc/mounts)"
+out=$(prun --rm --uidmap 0:100000:65536 --gidmap 0:100000:65536 "$IMG" sh -c 'cat /proc/self/uid_map; id -u; touch /tmp/x && stat -c %u /tmp/x')
+eq "--uidmap: a user namespace with the mapping, root inside" "0 100000 65536 0 0" "$(echo $out)"
+check "--pid host: not pid 1" test "$(prun --rm --pid host "$IMG" sh -c 'echo $$')" -gt 1
+eq "--hostname" box "$(prun --rm --hostname box "$IMG" hostname)"
+
+# kill -s, restart, update, exec -it, wait on one running container.
+prun -d --name sig "$IMG" sh -c 'trap "echo got-usr1" USR1; while :; do sleep 0.2; done' >/dev/null
+sleep 1
+pm kill -s USR1 sig >/dev/null
+sleep 1
+contains "kill -s USR1 reaches the process" got-usr1 "$(pm logs sig)"
+pid1=$(pm inspect -f '{{.State.Pid}}' sig)
+pm restart -t 1 sig >/dev/null 2>&1
+eq "restart: running again" running "$(pm inspect -f '{{.State.Status}}' sig)"
+check "restart: a new process" test "$(pm inspect -f '{{.State.Pid}}' sig)" != "$pid1"
+pm update --cpus 0.25 sig >/dev/null
+out=$(cat "$(host_cgroup_dir "$(pm inspect -f '{{.State.Pid}}' sig)" cpu)"/cpu.cfs_quota_us 2>/dev/null \
+    || cut -d' ' -f1 "$(host_cgroup_dir "$(pm inspect -f '{{.State.Pid}}' sig)" cpu)/cpu.max")
+eq "update --cpus 0.25 (runtime update verb)" 25000 "$out"
+out=$(timeout -k 10 120 script -qec "podman --root $T/storage --runroot $T/run --tmpdir $T/tmp --events-backend file --runtime $VR --cgroup-manager cgroupfs exec -it sig sh -c 'tty; stty rows 20 cols 50; stty size'" /dev/null </dev/null 2>&1)
+contains "exec -it: a terminal" "/dev/pts/" "$out"
+contains "exec -it: the terminal takes ioctls" "20 50" "$out"
+(sleep 1; pm kill sig >/dev/null) &
+eq "wait: the exit status of a killed container" 137 "$(pm wait sig)"
+wait
+pm rm sig >/dev/null
+
 # pause / unpause, stats, top on a running container.
 prun -d --name svc "$IMG" sh -c 'while :; do sleep 0.2; done' >/dev/null
 sleep 1
