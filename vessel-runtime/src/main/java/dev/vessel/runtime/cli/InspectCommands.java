@@ -29,13 +29,7 @@ final class InspectCommands {
     }
 
     @Command(name = "state", description = "Print the OCI state of a container.")
-    static final class State implements Callable<Integer> {
-        @ParentCommand
-        RuntimeMain main;
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
-
+    static final class State extends ContainerVerb implements Callable<Integer> {
         @Override
         public Integer call() {
             printJson(main.runtime().state(id));
@@ -75,15 +69,9 @@ final class InspectCommands {
     }
 
     @Command(name = "ps", description = "List the processes of a container (ps arguments may follow).")
-    static final class Ps implements Callable<Integer> {
-        @ParentCommand
-        RuntimeMain main;
-
+    static final class Ps extends ContainerVerb implements Callable<Integer> {
         @Option(names = {"--format", "-f"}, defaultValue = "table", description = "table or json")
         String format;
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
 
         @Parameters(index = "1..*", paramLabel = "PS_ARGS", description = "arguments for ps (default -ef)")
         List<String> psArgs = new ArrayList<>();
@@ -122,18 +110,12 @@ final class InspectCommands {
     }
 
     @Command(name = "events", description = "Print container events (stats and OOM kills) as JSON lines.")
-    static final class Events implements Callable<Integer> {
-        @ParentCommand
-        RuntimeMain main;
-
+    static final class Events extends ContainerVerb implements Callable<Integer> {
         @Option(names = "--stats", description = "print the statistics once and exit")
         boolean stats;
 
         @Option(names = "--interval", defaultValue = "5s", description = "statistics interval (e.g. 5s, 500ms)")
         String interval;
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
 
         @Override
         public Integer call() throws InterruptedException {

@@ -57,13 +57,7 @@ final class LifecycleCommands {
     }
 
     @Command(name = "start", description = "Start the process of a created container.")
-    static final class Start implements Callable<Integer> {
-        @ParentCommand
-        RuntimeMain main;
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
-
+    static final class Start extends ContainerVerb implements Callable<Integer> {
         @Override
         public Integer call() {
             main.runtime().start(id);
@@ -89,15 +83,9 @@ final class LifecycleCommands {
     }
 
     @Command(name = "kill", description = "Send a signal (default SIGTERM) to the container's process.")
-    static final class Kill implements Callable<Integer> {
-        @ParentCommand
-        RuntimeMain main;
-
+    static final class Kill extends ContainerVerb implements Callable<Integer> {
         @Option(names = {"--all", "-a"}, description = "signal every process in the container")
         boolean all;
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
 
         @Parameters(index = "1", paramLabel = "SIGNAL", defaultValue = "SIGTERM", description = "name or number")
         String signal;
@@ -111,15 +99,9 @@ final class LifecycleCommands {
     }
 
     @Command(name = "delete", description = "Delete a stopped container (any container with --force).")
-    static final class Delete implements Callable<Integer> {
-        @ParentCommand
-        RuntimeMain main;
-
+    static final class Delete extends ContainerVerb implements Callable<Integer> {
         @Option(names = {"--force", "-f"}, description = "kill the container first if it still runs")
         boolean force;
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
 
         @Override
         public Integer call() {

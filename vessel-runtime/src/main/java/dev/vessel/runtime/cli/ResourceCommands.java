@@ -15,13 +15,7 @@ final class ResourceCommands {
     private ResourceCommands() {}
 
     @Command(name = "pause", description = "Freeze every process of the container.")
-    static final class Pause implements Callable<Integer> {
-        @ParentCommand
-        RuntimeMain main;
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
-
+    static final class Pause extends ContainerVerb implements Callable<Integer> {
         @Override
         public Integer call() {
             main.runtime().pause(id);
@@ -30,13 +24,7 @@ final class ResourceCommands {
     }
 
     @Command(name = "resume", description = "Thaw a paused container.")
-    static final class Resume implements Callable<Integer> {
-        @ParentCommand
-        RuntimeMain main;
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
-
+    static final class Resume extends ContainerVerb implements Callable<Integer> {
         @Override
         public Integer call() {
             main.runtime().resume(id);
@@ -45,10 +33,7 @@ final class ResourceCommands {
     }
 
     @Command(name = "update", description = "Change the resource limits of a container while it runs.")
-    static final class Update implements Callable<Integer> {
-        @ParentCommand
-        RuntimeMain main;
-
+    static final class Update extends ContainerVerb implements Callable<Integer> {
         @Option(names = {"--resources", "-r"}, description = "a linux.resources JSON file ('-' for stdin)")
         Path resources;
 
@@ -90,9 +75,6 @@ final class ResourceCommands {
 
         @Option(names = "--kernel-memory", description = "not supported (deprecated by the kernel)")
         String kernelMemory;
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
 
         @Override
         public Integer call() {
