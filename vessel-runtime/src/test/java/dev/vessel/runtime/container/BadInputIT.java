@@ -4,20 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vessel.linux.Processes;
 import dev.vessel.runtime.RuntimeError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,22 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Bad input, one case per row: each fails create with one line naming the field and the value,
  * and leaves no state directory, cgroup or process behind.
  */
-@Tag("root")
-class BadInputIT {
-
-    @TempDir
-    Path tmp;
-
-    Path bundle;
-    ContainerRuntime rt;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        assumeTrue(Processes.euid() == 0, "needs root (namespaces, cgroups, mounts)");
-        assumeTrue(Bundles.busyboxAvailable(), "needs /bin/busybox (Debian package busybox-static)");
-        bundle = tmp.resolve("bundle");
-        rt = new ContainerRuntime(tmp.resolve("root"), Path.of(System.getProperty("vessel.init")));
-    }
+class BadInputIT extends RootRuntimeTest {
 
     record Case(String name, String id, Consumer<ObjectNode> edit, String raw, String expected) {
         @Override

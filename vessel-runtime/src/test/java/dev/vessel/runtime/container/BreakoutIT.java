@@ -3,20 +3,14 @@ package dev.vessel.runtime.container;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vessel.linux.Processes;
 import dev.vessel.runtime.seccomp.SeccompProfiles;
 import dev.vessel.runtime.state.StateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -27,29 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * (runc's default), so targets are a directory made beforehand (/mnt) or the /dev tmpfs; a
  * control test shows the same attempts succeed with the powers they need.
  */
-@Tag("root")
-class BreakoutIT {
-
-    @TempDir
-    Path tmp;
-
-    ContainerRuntime rt;
-
-    @BeforeEach
-    void setUp() {
-        assumeTrue(Processes.euid() == 0, "needs root (namespaces, cgroups, mounts)");
-        assumeTrue(Bundles.busyboxAvailable(), "needs /bin/busybox (Debian package busybox-static)");
-        rt = new ContainerRuntime(tmp.resolve("root"), Path.of(System.getProperty("vessel.init")));
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (rt != null) {
-            for (String id : rt.store().ids()) {
-                rt.delete(id, true);
-            }
-        }
-    }
+class BreakoutIT extends RootRuntimeTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {

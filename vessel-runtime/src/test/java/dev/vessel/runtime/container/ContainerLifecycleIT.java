@@ -4,51 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vessel.linux.Processes;
 import dev.vessel.linux.Signals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The runtime's verbs against the real kernel: namespaces isolate, exec joins, kill and delete clean up, hooks run in order. */
-@Tag("root")
-class ContainerLifecycleIT {
-
-    @TempDir
-    Path tmp;
-
-    Path bundle;
-    ContainerRuntime rt;
-
-    @BeforeEach
-    void setUp() {
-        assumeTrue(Processes.euid() == 0, "needs root (namespaces, cgroups, mounts)");
-        assumeTrue(Bundles.busyboxAvailable(), "needs /bin/busybox (Debian package busybox-static)");
-        bundle = tmp.resolve("bundle");
-        rt = new ContainerRuntime(tmp.resolve("root"), Path.of(System.getProperty("vessel.init")));
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (rt != null) {
-            for (String id : rt.store().ids()) {
-                rt.delete(id, true);
-            }
-        }
-    }
-
-    private CreateOptions opts(String id) {
-        return new CreateOptions(id, bundle, null, null, 0, false, false);
-    }
+class ContainerLifecycleIT extends RootRuntimeTest {
 
     @Test
     void namespacesIsolate() throws Exception {

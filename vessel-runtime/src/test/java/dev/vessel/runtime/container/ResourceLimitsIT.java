@@ -2,49 +2,15 @@ package dev.vessel.runtime.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vessel.linux.Processes;
 import dev.vessel.runtime.cgroups.CgroupStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Each cgroup limit bites, measured by the kernel's own counters, not by timing. */
-@Tag("root")
-class ResourceLimitsIT {
-
-    @TempDir
-    Path tmp;
-
-    Path bundle;
-    ContainerRuntime rt;
-
-    @BeforeEach
-    void setUp() {
-        assumeTrue(Processes.euid() == 0, "needs root (namespaces, cgroups, mounts)");
-        assumeTrue(Bundles.busyboxAvailable(), "needs /bin/busybox (Debian package busybox-static)");
-        bundle = tmp.resolve("bundle");
-        rt = new ContainerRuntime(tmp.resolve("root"), Path.of(System.getProperty("vessel.init")));
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (rt != null) {
-            for (String id : rt.store().ids()) {
-                rt.delete(id, true);
-            }
-        }
-    }
-
-    private CreateOptions opts(String id) {
-        return new CreateOptions(id, bundle, null, null, 0, false, false);
-    }
+class ResourceLimitsIT extends RootRuntimeTest {
 
     private static ObjectNode resources(ObjectNode config) {
         ObjectNode linux = (ObjectNode) config.get("linux");
