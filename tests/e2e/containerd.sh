@@ -32,6 +32,7 @@ cleanup() {
     # Shims this containerd started for this namespace (they outlive containerd by design).
     for p in $(pgrep -f "containerd-shim-runc-v2 -namespace $NS " 2>/dev/null); do kill "$p" 2>/dev/null; done
     if [ -n "${CTD_PID:-}" ]; then kill "$CTD_PID" 2>/dev/null; wait "$CTD_PID" 2>/dev/null; fi
+    ip netns delete "$NS" 2>/dev/null
     umount_under "$T"
     for p in /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/"$NS"; do [ -d "$p" ] && find "$p" -depth -type d -exec rmdir {} \; 2>/dev/null; done
     rm -rf "$T"
@@ -110,6 +111,31 @@ eq "task delete: the task is gone" "" "$(c task ls -q)"
 eq "task delete: no runtime state left" "" "$("$VR" --root "$T/runc/$NS" list -q 2>/dev/null)"
 c container delete d1
 eq "container delete" "" "$(c container ls -q)"
+
+# A detached exec process, killed by its exec id while the task keeps running.
+# (ctr container create has no --runc-binary in 1.6, so the task comes from run -d.)
+crun -d "$IMG" cs1 sh -c 'while :; do sleep 0.2; done' >/dev/null
+cexec -d --exec-id long cs1 sleep 3099 >/dev/null
+expid=$(pgrep -xf "sleep 3099")
+check "task exec -d: the exec process runs" test -n "$expid"
+contains "task exec -d: the exec process is in the task" "$expid" "$(c task ps cs1)"
+c task kill -s KILL --exec-id long cs1
+for _ in $(seq 50); do kill -0 "$expid" 2>/dev/null || break; sleep 0.2; done
+check "task kill --exec-id: the exec process ends" test ! -e "/proc/$expid"
+eq "task kill --exec-id: the task keeps running" RUNNING "$(c task ls | awk '$1 == "cs1" {print $3}')"
+c task kill -s KILL cs1
+for _ in $(seq 50); do [ "$(c task ls | awk '$1 == "cs1" {print $3}')" = STOPPED ] && break; sleep 0.2; done
+c task delete cs1 >/dev/null
+c container delete cs1
+
+# --seccomp: containerd's default profile; --with-ns: a network namespace the test made.
+eq "--seccomp: a filter is installed" 2 "$(crun --rm --seccomp "$IMG" sc1 sh -c 'grep Seccomp: /proc/self/status' | awk '{print $2}')"
+out=$(crun --rm --seccomp "$IMG" sc2 sh -c 'unshare -U true' 2>&1); code=$?
+check "--seccomp: the default profile refuses unshare(CLONE_NEWUSER)" test $code -ne 0
+ip netns add "$NS"
+ip -n "$NS" link add va type veth peer name vb
+eq "--with-ns network:PATH joins the namespace" "lo va vb" "$(crun --rm --with-ns network:/run/netns/$NS "$IMG" n1 ls /sys/class/net | tr '\n' ' ' | sed 's/ $//')"
+ip netns delete "$NS"
 
 # A memory limit that the task exceeds: the kernel kills it.
 # (tail keeps the newline-less input in memory; the OOM killer's SIGKILL makes the status 137)
