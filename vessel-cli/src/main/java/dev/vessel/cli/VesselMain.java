@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, ContainerCommands.Ps.class, ContainerCommands.Rm.class,
             ImageCommands.Group.class, ImageCommands.Pull.class, ImageCommands.Push.class, ImageCommands.Login.class,
             ImageCommands.Logout.class, ImageCommands.SystemGroup.class,
-            BuildCommand.class, ContainerCommands.Stop.class, ContainerCommands.Exec.class, AotTrain.class})
+            BuildCommand.class, ContainerCommands.Stop.class, ContainerCommands.Exec.class, AotTrain.class,
+            dev.vessel.cli.vm.VmCommand.class})
 public final class VesselMain implements Callable<Integer> {
 
     @Override
