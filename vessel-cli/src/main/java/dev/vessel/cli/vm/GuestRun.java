@@ -43,6 +43,7 @@ final class GuestRun {
     private final CountDownLatch tornDown = new CountDownLatch(1);
     private volatile Machine machine;
     private HostTerminal terminal;
+    private String tapNote;
 
     GuestRun(VmSpec spec, boolean bootLog) {
         this.spec = spec;
@@ -126,6 +127,9 @@ final class GuestRun {
         } catch (IllegalArgumentException e) {
             throw new RuntimeError("--memory: " + e.getMessage()); // the kernel and initrd do not fit
         }
+        if (tapNote != null) {
+            System.err.println(tapNote); // only once the machine exists: a refused run prints its one line alone
+        }
         Machine m = machine;
         if (terminal != null) {
             terminal.raw(); // only now: the progress of a first-use build is printed to a cooked terminal
@@ -171,7 +175,7 @@ final class GuestRun {
             } catch (IOException e) {
                 throw new RuntimeError("--net: " + e.getMessage(), e);
             }
-            System.err.println("vessel: guest eth0 is on tap " + tap.name() + net.bridge().map(b -> " (bridge " + b + ")").orElse(""));
+            tapNote = "vessel: guest eth0 is on tap " + tap.name() + net.bridge().map(b -> " (bridge " + b + ")").orElse("");
             builder.virtio((memory, irq) -> transport(new VirtioMmio(memory, new VirtioNet(tap, VirtioNet.randomMac()), irq)));
         }
         builder.virtio((memory, irq) -> transport(new VirtioMmio(memory, new VirtioRng(), irq)));

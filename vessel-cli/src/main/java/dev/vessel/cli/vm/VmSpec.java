@@ -103,7 +103,7 @@ record VmSpec(int cpus, long memoryBytes, List<Disk> disks, Optional<Net> net, O
         String file = value;
         boolean readOnly = false;
         int comma = value.lastIndexOf(',');
-        if (comma >= 0) {
+        if (comma >= 0 && !Files.isRegularFile(Path.of(value))) { // a file name may hold a comma itself
             String option = value.substring(comma + 1);
             if (!option.equals("ro") && !option.equals("rw")) {
                 throw new RuntimeError("--disk " + value + ": unknown option \"" + option + "\"; use FILE or FILE,ro");

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# End to end: `vessel vm run` boots Vessel's riscv64 guest on the software machine (issue 5).
+# The first run builds the guest kernel and busybox from Debian's sources (minutes; cached in
+# /var/cache/vessel), so this script needs root and the Debian archive the first time.
+set -uo pipefail
+cd "$(dirname "$(readlink -f "$0")")"
+. lib/assert.sh
+V="$(readlink -f ../../bin/vessel)"
+work="$(mktemp -d /tmp/vessel-e2e-vm.XXXXXX)"
+tag="vt$$"                                  # tap names and process markers of this run
+trap 'rm -rf "$work"; kill $busy_pid 2>/dev/null' EXIT
+busy_pid=
+
+echo "(the first run builds the guest kernel: several minutes)"
+out=$("$V" vm run --rm -- uname -m); code=$?
+eq "uname -m prints riscv64" riscv64 "$out"
+eq "exit status 0" 0 "$code"
+
+out=$("$V" vm run -- sh -c 'echo before; exit 7'); code=$?
+eq "exit status propagates" 7 "$code"
+eq "only the command's output" before "$out"
+
+eq "--cpus 2: nproc" 2 "$("$V" vm run --cpus 2 -- nproc)"
+eq "--memory 128m reaches the guest" yes "$("$V" vm run --memory 128m -- sh -c \
+    'kb=$(sed -n "s/^MemTotal: *\([0-9]*\).*/\1/p" /proc/meminfo); [ "$kb" -gt 100000 ] && [ "$kb" -le 131072 ] && echo yes')"
+
+eq "piped stdin with -i, not echoed" "got hello" "$(echo hello | "$V" vm run -i -- sh -c 'read x; echo "got $x"')"
+
+# A virtio-blk disk: the guest reads the pattern the host wrote and writes its own; a read-only disk stays as it was.
+printf 'VESSEL-DISK-PATTERN-0123456789' > "$work/disk.img"; truncate -s 1M "$work/disk.img"
+printf 'READ-ONLY-CONTENT' > "$work/ro.img"; truncate -s 1M "$work/ro.img"; cp "$work/ro.img" "$work/ro.orig"
+out=$("$V" vm run --disk "$work/disk.img" --disk "$work/ro.img,ro" -- sh -c \
+    'head -c 16 /dev/vda; echo; printf VESSEL-GUEST-WROTE > /dev/vda && sync && echo written;
+     cat /sys/block/vdb/ro; if printf x 2>/dev/null > /dev/vdb && sync; then echo ro-write-accepted; fi; head -c 9 /dev/vdb'); code=$?
+eq "disk: guest run" 0 "$code"
+eq "disk: guest reads the host's pattern, writes, sees vdb read-only" "$(printf 'VESSEL-DISK-PATT\nwritten\n1\nREAD-ONLY')" "$out"
+eq "disk: the guest's write is in the image file" VESSEL-GUEST-WROTE "$(head -c 18 "$work/disk.img")"
+check "disk: the read-only image is unchanged" cmp -s "$work/ro.img" "$work/ro.orig"
+
+# SIGTERM and SIGINT stop the machine; its tap goes with it. Job control keeps SIGINT deliverable
+# (bash makes background jobs ignore it otherwise, and so the JVM would too).
+for sig in TERM INT; do
+    set -m
+    "$V" vm run --net "tap:${tag}s" -- sleep 600 >/dev/null 2>&1 &
+    pid=$!
+    set +m
+    for _ in $(seq 1 120); do [ -e "/sys/class/net/${tag}s" ] && break; sleep 1; done
+    check "SIG$sig: the tap exists while the VM runs" test -e "/sys/class/net/${tag}s"
+    sleep 2
+    kill -"$sig" "$pid"
+    wait "$pid"; code=$?
+    eq "SIG$sig: exit status" "$([ $sig = TERM ] && echo 143 || echo 130)" "$code"
+    check "SIG$sig: the tap is gone" test ! -e "/sys/class/net/${tag}s"
+    check "SIG$sig: no process left" test -z "$(pgrep -f "tap:${tag}s")"
+done
+
+# Bad arguments: one line, non-zero, and no tap, file or process left behind.
+bad() {
+    local name="$1" expect="$2"; shift 2
+    local err code
+    err=$("$V" vm run "$@" -- true 2>&1 >/dev/null); code=$?
+    check "$name: non-zero exit" test $code -ne 0
+    eq "$name: one line" 1 "$(printf '%s\n' "$err" | wc -l)"
+    contains "$name: says why" "$expect" "$err"
+    check "$name: no tap left" test -z "$(ls /sys/class/net | grep "^$tag")"
+    check "$name: no process left" test -z "$(pgrep -f "vessel.*vm run.*$work")"
+}
+bad "no such kernel" "--kernel $work/nope: no such file" --kernel "$work/nope"
+bad "memory too small" "--memory 32m: too small" --memory 32m --disk "$work/disk.img"
+bad "disk image missing" "--disk $work/missing.img: no such file" --disk "$work/missing.img"
+check "disk image missing: not created" test ! -e "$work/missing.img"
+bad "invalid --cpus" "--cpus 0" --cpus 0 --disk "$work/disk.img"
+bad "invalid --cpus (text)" "--cpus many" --cpus many --disk "$work/disk.img"
+bad "bad --net" "--net wifi" --net wifi --disk "$work/disk.img"
+# The kernel fits but kernel + initrd do not: refused after the tap was made, which must go again.
+truncate -s 80M "$work/big.initrd"
+bad "memory too small for kernel and initrd" "too small for the kernel" --memory 64m --initrd "$work/big.initrd" --net "tap:${tag}m"
+# A tap held by another process is busy.
+python3 -c 'import fcntl, struct, os, sys, time
+fd = os.open("/dev/net/tun", os.O_RDWR)
+fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH", sys.argv[1].encode(), 0x0002 | 0x1000))  # TUNSETIFF, IFF_TAP|IFF_NO_PI
+print("held", flush=True); time.sleep(120)' "${tag}b" > "$work/busy" &
+busy_pid=$!
+for _ in $(seq 1 50); do grep -q held "$work/busy" 2>/dev/null && break; sleep 0.1; done
+err=$("$V" vm run --net "tap:${tag}b" --disk "$work/disk.img" -- true 2>&1 >/dev/null); code=$?
+check "tap in use: non-zero exit" test $code -ne 0
+eq "tap in use: one line" 1 "$(printf '%s\n' "$err" | wc -l)"
+contains "tap in use: says why" "in use" "$err"
+check "tap in use: no process left" test -z "$(pgrep -f "vessel.*vm run.*$work")"
+kill "$busy_pid"; wait "$busy_pid" 2>/dev/null; busy_pid=
+check "tap in use: the holder's tap is gone with it" test ! -e "/sys/class/net/${tag}b"
+finish
