@@ -8,7 +8,8 @@ cd "$(dirname "$(readlink -f "$0")")"
 . lib/assert.sh
 . lib/engines.sh
 need_packages podman busybox-static bsdutils iproute2 procps || { echo "0 passed, 1 failed"; exit 1; }
-VR="$(readlink -f ../../bin/vessel-runtime)"
+# E2E_RUNTIME: run the same cases on another runtime binary (runc, for reference).
+VR="$(readlink -f "${E2E_RUNTIME:-../../bin/vessel-runtime}")"
 T="$(mktemp -d /tmp/vessel-podman.XXXXXX)"
 NETNS="vessel-e2e-$$"
 IMG=localhost/vessel-e2e-busybox
