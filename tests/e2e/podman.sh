@@ -129,6 +129,20 @@ out=$(pm run --rm "${ULIMITS[@]}" --network ns:/run/netns/"$NETNS" "$IMG" sh -c 
 contains "--network ns:PATH joins the namespace (lo up)" "127.0.0.1" "$out"
 eq "--network none: only lo" lo "$(prun --rm "$IMG" ls /sys/class/net)"
 
+# Failures: podman maps the runtime's error to docker's exit statuses (it matches runc's wording
+# classes), and a failed create leaves no container cgroup behind.
+cgcount() { ls -d /sys/fs/cgroup/*/libpod_parent/libpod-* /sys/fs/cgroup/libpod_parent/libpod-* 2>/dev/null | wc -l; }
+cg0=$(cgcount)
+out=$(prun --rm "$IMG" /nonexistent 2>&1); code=$?
+eq "missing command: exit 127" 127 "$code"
+contains "missing command: the runtime names it" "/nonexistent" "$out"
+out=$(prun --rm "$IMG" /etc/passwd 2>&1); eq "command not executable: exit 126" 126 "$?"
+out=$(prun --rm --memory 1k "$IMG" true 2>&1); code=$?
+eq "impossible memory limit: exit 126" 126 "$code"
+contains "impossible memory limit: the runtime names the field" "memory" "$out"
+eq "failed creates leave no cgroup" "$cg0" "$(cgcount)"
+eq "failed creates leave no container" "" "$(pm ps -aq)"
+
 # Volumes, tmpfs, user namespace, host pid namespace, hostname.
 mkdir "$T/vol" && echo hostdata > "$T/vol/in"
 eq "-v: reads the host's file" hostdata "$(prun --rm -v "$T/vol:/data" "$IMG" sh -c 'cat /data/in; echo fromctr > /data/out')"
