@@ -96,6 +96,10 @@ final class GuestRun {
         Path initrd;
         if (spec.initrd().isPresent()) {
             initrd = spec.initrd().get();
+            if (!command.isEmpty()) {
+                // For an initramfs made by Vessel (or one that reads the same parameter); others ignore it.
+                bootargs = bootargs + " " + GuestAssets.commandParameter(command);
+            }
         } else if (command.isEmpty()) {
             initrd = assets.initramfs(List.of()); // no command: /init starts a shell
         } else {
