@@ -156,6 +156,22 @@ eq "--uidmap: a user namespace with the mapping, root inside" "0 100000 65536 0 
 check "--pid host: not pid 1" test "$(prun --rm --pid host "$IMG" sh -c 'echo $$')" -gt 1
 eq "--hostname" box "$(prun --rm --hostname box "$IMG" hostname)"
 
+# More spec fields podman sets.
+OWNCG='if [ -e /sys/fs/cgroup/cgroup.controllers ]; then awk -F: "\$1 == 0 {print \$3}" /proc/self/cgroup; else awk -F: "\$2 == \"memory\" {print \$3}" /proc/self/cgroup; fi'
+eq "--cgroupns private: the container sees its cgroup as /" / "$(prun --rm --cgroupns private "$IMG" sh -c "$OWNCG")"
+contains "--cgroupns host: the container sees the host's path" /libpod "$(prun --rm --cgroupns host "$IMG" sh -c "$OWNCG")"
+eq "--sysctl" 1 "$(prun --rm --sysctl net.ipv4.ip_forward=1 "$IMG" cat /proc/sys/net/ipv4/ip_forward)"
+eq "--security-opt no-new-privileges" 1 "$(prun --rm --security-opt no-new-privileges "$IMG" grep NoNewPrivs /proc/self/status | awk '{print $2}')"
+eq "--oom-score-adj" 300 "$(prun --rm --oom-score-adj 300 "$IMG" cat /proc/self/oom_score_adj)"
+contains "--shm-size" "size=8192k" "$(prun --rm --shm-size 8m "$IMG" grep /dev/shm /proc/mounts)"
+eq "--uts host" "$(hostname)" "$(prun --rm --uts host "$IMG" hostname)"
+if [ -e /dev/fuse ]; then
+    contains "--device /dev/fuse: the node, char 10,229" "10, 229" "$(prun --rm --device /dev/fuse "$IMG" ls -l /dev/fuse)"
+fi
+if command -v catatonit >/dev/null; then
+    contains "--init: podman's init is pid 1" "1 podman-init" "$(prun --rm --init "$IMG" ps -o pid,comm | awk '{print $1, $2}')"
+fi
+
 # kill -s, restart, update, exec -it, wait on one running container.
 prun -d --name sig "$IMG" sh -c 'trap "echo got-usr1" USR1; while :; do sleep 0.2; done' >/dev/null
 sleep 1
