@@ -26,6 +26,51 @@ eq "--memory 128m reaches the guest" yes "$("$V" vm run --memory 128m -- sh -c \
 
 eq "piped stdin with -i, not echoed" "got hello" "$(echo hello | "$V" vm run -i -- sh -c 'read x; echo "got $x"')"
 
+# -it: a shell on a pseudo-terminal. Keys go to the guest (Ctrl-C interrupts a guest command, not
+# the VM); `exit N` powers off with N; Ctrl-] stops a VM from the host side.
+it() { python3 - "$V" "$@" <<'PY'
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "vm", "run", "-it"])
+out = b""
+def until(needle, timeout):
+    global out
+    end = time.time() + timeout
+    while time.time() < end and needle not in out:
+        if select.select([fd], [], [], 0.2)[0]:
+            try:
+                data = os.read(fd, 4096)
+            except OSError:
+                break
+            if not data:
+                break
+            out += data
+    return needle in out
+until(b"# ", 180)
+for keys in sys.argv[2:]:
+    prompts = out.count(b"# ")
+    os.write(fd, keys.encode().decode("unicode_escape").encode())
+    deadline = time.time() + 30  # the next prompt, or the end of the VM
+    while time.time() < deadline and out.count(b"# ") == prompts and not until(b"\0", 0.5):
+        if not select.select([fd], [], [], 0)[0] and os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT):
+            break
+until(b"\0", 60)  # reads until the VM has gone (EOF on the pty)
+reaped, status = os.waitpid(pid, os.WNOHANG)
+if reaped == 0:
+    os.kill(pid, 15)  # still running: a failure; do not leave it behind
+    out += b"\n(killed: the VM did not end)"
+    _, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace").replace("\r", "") + "\nstatus=%d\n" % os.waitstatus_to_exitcode(status))
+PY
+}
+out=$(it 'sleep 100\r' '\x03' 'echo after $?; echo $((6*7)); exit 5\r')
+contains "-it: Ctrl-C reaches the guest's command" "after 130" "$out"
+contains "-it: the guest shell runs commands" "42" "$out"
+contains "-it: exit status of the shell" "status=5" "$out"
+check "-it: the terminal's echo is the guest's (typed once)" test "$(printf '%s\n' "$out" | grep -c 'echo after')" = 1
+contains "-it: Ctrl-] stops the VM" "status=130" "$(it '\x1d')"
+
 # A virtio-blk disk: the guest reads the pattern the host wrote and writes its own; a read-only disk stays as it was.
 printf 'VESSEL-DISK-PATTERN-0123456789' > "$work/disk.img"; truncate -s 1M "$work/disk.img"
 printf 'READ-ONLY-CONTENT' > "$work/ro.img"; truncate -s 1M "$work/ro.img"; cp "$work/ro.img" "$work/ro.orig"
