@@ -26,6 +26,11 @@ final class Helper implements AutoCloseable {
 
     /** {@code extraFds} follow the preserved ones: the container sees them as 3+preserveFds, ... */
     static Helper start(Path init, List<LaunchPlan.Step> steps, boolean monitor, int preserveFds, List<Integer> extraFds) {
+        return start(init, steps, monitor, preserveFds, extraFds, InitSession.Stdio.INHERIT);
+    }
+
+    static Helper start(Path init, List<LaunchPlan.Step> steps, boolean monitor, int preserveFds, List<Integer> extraFds,
+                        InitSession.Stdio stdio) {
         LaunchPlan.Builder b = LaunchPlan.builder(monitor ? LaunchPlan.Mode.MONITOR : LaunchPlan.Mode.DETACH);
         steps.forEach(s -> b.add(s.op(), s.label()));
         List<Integer> fds = new ArrayList<>();
@@ -33,7 +38,7 @@ final class Helper implements AutoCloseable {
             fds.add(3 + i);
         }
         fds.addAll(extraFds);
-        return new Helper(mapped(() -> InitSession.start(init, b.build(), InitSession.Stdio.INHERIT, fds)));
+        return new Helper(mapped(() -> InitSession.start(init, b.build(), stdio, fds)));
     }
 
     int awaitPid() {

@@ -84,7 +84,9 @@ class ContainerLifecycleIT extends RootRuntimeTest {
             ArrayNode list = hooks.putArray(phase);
             ObjectNode h = list.addObject();
             h.put("path", "/bin/sh");
-            h.putArray("args").add("sh").add("-c").add("echo " + phase + " >> " + order);
+            // startContainer runs in the container's namespaces: its paths are the container's.
+            String target = phase.equals("startContainer") ? "/out/order" : order.toString();
+            h.putArray("args").add("sh").add("-c").add("echo " + phase + " >> " + target);
         }
         Bundles.write(bundle, c);
         rt.create(opts("hooks"));
@@ -96,5 +98,30 @@ class ContainerLifecycleIT extends RootRuntimeTest {
         assertEquals(List.of("prestart", "createRuntime", "createContainer", "startContainer", "process", "poststop"),
                 Files.readAllLines(order).stream().filter(l -> !l.equals("poststart")).toList());
         assertTrue(Files.readAllLines(order).contains("poststart"));
+    }
+
+    @Test
+    void startContainerHooksRunInTheContainerAndTimeOut() throws Exception {
+        ObjectNode c = Bundles.create(bundle, "sleep 30");
+        ArrayNode start = c.putObject("hooks").putArray("startContainer");
+        ObjectNode seen = start.addObject();
+        seen.put("path", "/bin/sh");
+        seen.putArray("args").add("sh").add("-c").add("hostname > /out/hook-hostname; cat > /out/hook-stdin");
+        Bundles.write(bundle, c);
+        rt.create(opts("hookns"));
+        rt.start("hookns");
+        assertEquals("runc", Bundles.out(bundle, "hook-hostname"), "the hook ran in the container's uts namespace");
+        assertTrue(Bundles.out(bundle, "hook-stdin").contains("\"id\":\"hookns\""), "the state came on stdin");
+
+        Path b2 = tmp.resolve("b2");
+        ObjectNode c2 = Bundles.create(b2, "sleep 30");
+        ObjectNode slow = c2.putObject("hooks").putArray("startContainer").addObject();
+        slow.put("path", "/bin/sleep").put("timeout", 1);
+        slow.putArray("args").add("sleep").add("20");
+        Bundles.write(b2, c2);
+        rt.create(new CreateOptions("hookslow", b2, null, null, 0, false, false));
+        dev.vessel.runtime.RuntimeError e = org.junit.jupiter.api.Assertions.assertThrows(dev.vessel.runtime.RuntimeError.class,
+                () -> rt.start("hookslow"));
+        assertTrue(e.getMessage().contains("timed out after 1s"), "the watchdog killed it: " + e.getMessage());
     }
 }
