@@ -8,7 +8,13 @@ cd "$(dirname "$(readlink -f "$0")")"
 V="$(readlink -f ../../bin/vessel)"
 work="$(mktemp -d /tmp/vessel-e2e-vm.XXXXXX)"
 tag="vt$$"                                  # tap names and process markers of this run
-trap 'rm -rf "$work"; kill $busy_pid 2>/dev/null' EXIT
+ns="vessel-e2e-$$"; br="${tag}br"
+cleanup() {
+    [ -n "$busy_pid" ] && kill "$busy_pid" 2>/dev/null
+    ip netns del "$ns" 2>/dev/null; ip link del "$br" 2>/dev/null; ip link del "${tag}h" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
 busy_pid=
 
 echo "(the first run builds the guest kernel: several minutes)"
@@ -81,6 +87,29 @@ eq "disk: guest run" 0 "$code"
 eq "disk: guest reads the host's pattern, writes, sees vdb read-only" "$(printf 'VESSEL-DISK-PATT\nwritten\n1\nREAD-ONLY')" "$out"
 eq "disk: the guest's write is in the image file" VESSEL-GUEST-WROTE "$(head -c 18 "$work/disk.img")"
 check "disk: the read-only image is unchanged" cmp -s "$work/ro.img" "$work/ro.orig"
+
+# --net bridge:NAME: the guest talks TCP to a peer in a network namespace on the bridge.
+if [ -x /bin/busybox ]; then
+    subnet=$((RANDOM % 200 + 20))
+    ip netns add "$ns"; ip link add "$br" type bridge
+    ip link add "${tag}h" type veth peer name "${tag}p"; ip link set "${tag}p" netns "$ns"
+    ip link set "${tag}h" master "$br" up; ip link set "$br" up
+    ip -n "$ns" addr add "10.215.$subnet.2/24" dev "${tag}p"; ip -n "$ns" link set "${tag}p" up
+    ip netns exec "$ns" busybox sh -c 'echo VESSEL-PEER-REPLY | busybox nc -l -p 7777' > "$work/peer" &
+    peer=$!
+    out=$("$V" vm run --net "bridge:$br" -- sh -c "ip addr add 10.215.$subnet.1/24 dev eth0 && ip link set eth0 up \
+        && echo VESSEL-GUEST-SENT | nc 10.215.$subnet.2 7777" 2>"$work/net.err"); code=$?
+    eq "net: guest run" 0 "$code"
+    eq "net: the peer's reply reached the guest" VESSEL-PEER-REPLY "$out"
+    wait "$peer"
+    eq "net: the guest's data reached the peer" VESSEL-GUEST-SENT "$(cat "$work/peer")"
+    contains "net: says which tap" "on tap" "$(cat "$work/net.err")"
+    check "net: the tap left the bridge and is gone" test -z "$(ls "/sys/class/net/$br/brif" | grep -v "^${tag}h$")"
+    ip netns del "$ns"; ip link del "$br"; ip link del "${tag}h" 2>/dev/null
+    check "net: namespace and bridge removed" test ! -e "/run/netns/$ns" -a ! -e "/sys/class/net/$br"
+else
+    fail "net: needs the host's busybox for the peer (apt-get install busybox-static)"
+fi
 
 # SIGTERM and SIGINT stop the machine; its tap goes with it. Job control keeps SIGINT deliverable
 # (bash makes background jobs ignore it otherwise, and so the JVM would too).
