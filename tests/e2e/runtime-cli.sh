@@ -47,6 +47,13 @@ eq "stopped after kill" stopped "$("$VR" --root "$root" state c1 | python3 -c 'i
 check "delete removes the state" test ! -e "$root/c1"
 check "delete removes the cgroup" test ! -e /sys/fs/cgroup/memory/vessel/c1
 
+# Passing file descriptors: --preserve-fds, and systemd socket activation (LISTEN_FDS) first.
+set_json "$B/config.json" 'c["process"]["args"] = ["sh", "-c", "echo $LISTEN_FDS:$LISTEN_PID; cat <&3; cat <&4"]'
+echo via-fd3 > "$work/fd3"; echo via-fd4 > "$work/fd4"
+out=$(LISTEN_FDS=1 "$VR" --root "$root" run --bundle "$B" --preserve-fds 1 fds 3<"$work/fd3" 4<"$work/fd4")
+eq "LISTEN_FDS and --preserve-fds reach the container in order" "1:1 via-fd3 via-fd4" "$(echo $out)"
+set_json "$B/config.json" 'c["process"]["args"] = ["sleep", "100"]'
+
 # Bad input: one line naming the field, non-zero exit, nothing left behind.
 bad() {
     local name="$1" id="$2" expect="$3" edit="$4"

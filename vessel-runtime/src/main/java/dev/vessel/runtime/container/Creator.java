@@ -96,9 +96,12 @@ final class Creator {
         ContainerRuntime.validateId(o.id());
         Path config = o.bundle().resolve("config.json");
         Spec spec;
+        int listen;
         try {
             spec = SpecParser.parse(config);
             SpecValidator.validate(spec);
+            listen = SocketActivation.listenFds();
+            spec = SocketActivation.apply(spec, listen);
         } catch (SpecException e) {
             throw new RuntimeError(e.getMessage());
         }
@@ -138,9 +141,10 @@ final class Creator {
                 socket = pair.second();
             }
             List<LaunchPlan.Step> steps = PlanBuilder.container(spec, new PlanBuilder.Options(o.bundle(), rootfs, fifo, o.noPivot(),
-                    o.preserveFds(), monitor, cg.paths(), terminal ? 3 + o.preserveFds() : -1));
+                    listen + o.preserveFds(), monitor, cg.paths(), terminal ? 3 + listen + o.preserveFds() : -1));
             try {
-                l.helper = Helper.start(initBinary, steps, monitor, o.preserveFds(), socket >= 0 ? List.of(socket) : List.of());
+                l.helper = Helper.start(initBinary, steps, monitor, listen + o.preserveFds(),
+                        socket >= 0 ? List.of(socket) : List.of());
             } finally {
                 if (socket >= 0) {
                     dev.vessel.linux.Fds.close(socket); // the helper has its copy
