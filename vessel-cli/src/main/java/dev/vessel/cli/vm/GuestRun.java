@@ -42,6 +42,7 @@ final class GuestRun {
     private final List<VirtioMmio> transports = new ArrayList<>();
     private final CountDownLatch tornDown = new CountDownLatch(1);
     private volatile Machine machine;
+    private volatile boolean signalled;
     private HostTerminal terminal;
     private String tapNote;
 
@@ -135,11 +136,16 @@ final class GuestRun {
             System.err.println(tapNote); // only once the machine exists: a refused run prints its one line alone
         }
         Machine m = machine;
+        if (signalled) {
+            m.stop(); // the signal came while the machine was being built: run() returns at once
+        }
         if (terminal != null) {
             terminal.raw(); // only now: the progress of a first-use build is printed to a cooked terminal
         }
-        ConsoleInput input = spec.interactive() ? ConsoleInput.start(System.in, (Uart16550) m.uart(), spec.tty(), m::stop,
-                gate != null ? gate::await : vesselInit ? millis -> console.awaitReady(millis, TimeUnit.MILLISECONDS) : millis -> true)
+        ConsoleInput.GuestReady ready = gate != null ? gate::await
+                : vesselInit ? millis -> console.awaitReady(millis, TimeUnit.MILLISECONDS)
+                : millis -> true; // a foreign initrd gives no sign; input sent during boot may be lost
+        ConsoleInput input = spec.interactive() ? ConsoleInput.start(System.in, (Uart16550) m.uart(), spec.tty(), m::stop, ready)
                 : null;
         ExitStatus status = m.run();
         if (input != null) {
@@ -236,6 +242,7 @@ final class GuestRun {
 
     /** SIGINT/SIGTERM (the JVM runs shutdown hooks for both): stop the machine, wait for the teardown. */
     private void onSignal() {
+        signalled = true; // before reading machine: boot() sets machine, then reads this
         Machine m = machine;
         if (m != null) {
             m.stop();

@@ -8,14 +8,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code vessel vm run}: boots a machine, runs one command in it and exits with that command's status. */
-@Command(name = "run", description = {"Boot a virtual machine (software RV64GC CPU, Linux 6.1 built from Debian's sources",
-    "on first use), run COMMAND in it and exit with its status. Ctrl-C or SIGTERM stop the machine."})
+@Command(name = "run", description = "Boot a virtual machine (software RV64GC CPU; Linux 6.1 and busybox built from Debian's"
+        + " sources on first use), run COMMAND in it and exit with its status. Ctrl-C or SIGTERM stop the machine.")
 final class VmRun implements Callable<Integer> {
 
-    @Option(names = "--cpus", description = "number of virtual CPUs (harts), 1-32 (default: ${DEFAULT-VALUE})", defaultValue = "1")
+    @Option(names = "--cpus", paramLabel = "N", description = "number of virtual CPUs (harts), 1-32 (default: ${DEFAULT-VALUE})",
+            defaultValue = "1")
     String cpus;
 
-    @Option(names = {"-m", "--memory"}, description = "guest RAM, e.g. 256m or 1g; at least 64m (default: ${DEFAULT-VALUE})",
+    @Option(names = {"-m", "--memory"}, paramLabel = "SIZE",
+            description = "guest RAM, e.g. 256m or 1g; at least 64m (default: ${DEFAULT-VALUE})",
             defaultValue = "256m")
     String memory;
 
@@ -26,10 +28,12 @@ final class VmRun implements Callable<Integer> {
             description = "virtio-net on a new tap (deleted when the machine stops), optionally on a bridge")
     String net;
 
-    @Option(names = "--kernel", paramLabel = "IMAGE", description = "riscv64 Linux Image to boot (default: Vessel's, built on first use)")
+    @Option(names = "--kernel", paramLabel = "IMAGE",
+            description = "riscv64 Linux Image to boot (default: Vessel's, built on first use)")
     String kernel;
 
-    @Option(names = "--initrd", paramLabel = "FILE", description = "initramfs to use instead of Vessel's (its console is shown as is)")
+    @Option(names = "--initrd", paramLabel = "FILE",
+            description = "initramfs to use instead of Vessel's (its console is shown as is)")
     String initrd;
 
     @Option(names = "--append", paramLabel = "ARGS", description = "more kernel command-line arguments")
@@ -44,7 +48,8 @@ final class VmRun implements Callable<Integer> {
     @Option(names = {"-i", "--interactive"}, description = "send stdin to the guest console (a shell when no COMMAND is given)")
     boolean interactive;
 
-    @Option(names = {"-t", "--tty"}, description = "put the terminal in raw mode, so keys (also Ctrl-C) go to the guest")
+    @Option(names = {"-t", "--tty"},
+            description = "put the terminal in raw mode, so keys (also Ctrl-C) go to the guest; Ctrl-] stops the machine")
     boolean tty;
 
     @Parameters(paramLabel = "COMMAND", description = "command and arguments to run in the guest")

@@ -135,7 +135,8 @@ record VmSpec(int cpus, long memoryBytes, List<Disk> disks, Optional<Net> net, O
             }
             return new Net("vessel%d", Optional.of(value.substring(7)));
         }
-        throw new RuntimeError("--net " + value + ": use tap, tap:NAME or bridge:NAME (NAME: 1-15 letters, digits, '-', '_', '.')");
+        throw new RuntimeError("--net " + value
+                + ": use tap, tap:NAME or bridge:NAME (NAME: 1-15 letters, digits, '-', '_', '.')");
     }
 
     private static boolean validName(String name) {
