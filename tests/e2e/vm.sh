@@ -16,21 +16,23 @@ cleanup() {
 }
 trap cleanup EXIT
 busy_pid=
+# Each run is bounded, so that a guest that never powers off fails the test instead of hanging CI.
+vm() { timeout -k 10 "${VM_TIMEOUT:-600}" "$V" vm run "$@"; }
 
 echo "(the first run builds the guest kernel: several minutes)"
-out=$("$V" vm run --rm -- uname -m); code=$?
+out=$(VM_TIMEOUT=3600 vm --rm -- uname -m); code=$?
 eq "uname -m prints riscv64" riscv64 "$out"
 eq "exit status 0" 0 "$code"
 
-out=$("$V" vm run -- sh -c 'echo before; exit 7'); code=$?
+out=$(vm -- sh -c 'echo before; exit 7'); code=$?
 eq "exit status propagates" 7 "$code"
 eq "only the command's output" before "$out"
 
-eq "--cpus 2: nproc" 2 "$("$V" vm run --cpus 2 -- nproc)"
-eq "--memory 128m reaches the guest" yes "$("$V" vm run --memory 128m -- sh -c \
+eq "--cpus 2: nproc" 2 "$(vm --cpus 2 -- nproc)"
+eq "--memory 128m reaches the guest" yes "$(vm --memory 128m -- sh -c \
     'kb=$(sed -n "s/^MemTotal: *\([0-9]*\).*/\1/p" /proc/meminfo); [ "$kb" -gt 100000 ] && [ "$kb" -le 131072 ] && echo yes')"
 
-eq "piped stdin with -i, not echoed" "got hello" "$(echo hello | "$V" vm run -i -- sh -c 'read x; echo "got $x"')"
+eq "piped stdin with -i, not echoed" "got hello" "$(echo hello | vm -i -- sh -c 'read x; echo "got $x"')"
 
 # -it: a shell on a pseudo-terminal. Keys go to the guest (Ctrl-C interrupts a guest command, not
 # the VM); `exit N` powers off with N; Ctrl-] stops a VM from the host side.
@@ -80,7 +82,7 @@ contains "-it: Ctrl-] stops the VM" "status=130" "$(it '\x1d')"
 # A virtio-blk disk: the guest reads the pattern the host wrote and writes its own; a read-only disk stays as it was.
 printf 'VESSEL-DISK-PATTERN-0123456789' > "$work/disk.img"; truncate -s 1M "$work/disk.img"
 printf 'READ-ONLY-CONTENT' > "$work/ro.img"; truncate -s 1M "$work/ro.img"; cp "$work/ro.img" "$work/ro.orig"
-out=$("$V" vm run --disk "$work/disk.img" --disk "$work/ro.img,ro" -- sh -c \
+out=$(vm --disk "$work/disk.img" --disk "$work/ro.img,ro" -- sh -c \
     'head -c 16 /dev/vda; echo; printf VESSEL-GUEST-WROTE > /dev/vda && sync && echo written;
      cat /sys/block/vdb/ro; if printf x 2>/dev/null > /dev/vdb && sync; then echo ro-write-accepted; fi; head -c 9 /dev/vdb'); code=$?
 eq "disk: guest run" 0 "$code"
@@ -97,7 +99,7 @@ if [ -x /bin/busybox ]; then
     ip -n "$ns" addr add "10.215.$subnet.2/24" dev "${tag}p"; ip -n "$ns" link set "${tag}p" up
     ip netns exec "$ns" busybox sh -c 'echo VESSEL-PEER-REPLY | busybox nc -l -p 7777' > "$work/peer" &
     peer=$!
-    out=$("$V" vm run --net "bridge:$br" -- sh -c "ip addr add 10.215.$subnet.1/24 dev eth0 && ip link set eth0 up \
+    out=$(vm --net "bridge:$br" -- sh -c "ip addr add 10.215.$subnet.1/24 dev eth0 && ip link set eth0 up \
         && echo VESSEL-GUEST-SENT | nc 10.215.$subnet.2 7777" 2>"$work/net.err"); code=$?
     eq "net: guest run" 0 "$code"
     eq "net: the peer's reply reached the guest" VESSEL-PEER-REPLY "$out"
@@ -132,7 +134,7 @@ done
 bad() {
     local name="$1" expect="$2"; shift 2
     local err code
-    err=$("$V" vm run "$@" -- true 2>&1 >/dev/null); code=$?
+    err=$(vm "$@" -- true 2>&1 >/dev/null); code=$?
     check "$name: non-zero exit" test $code -ne 0
     eq "$name: one line" 1 "$(printf '%s\n' "$err" | wc -l)"
     contains "$name: says why" "$expect" "$err"
@@ -156,7 +158,7 @@ fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH", sys.argv[1].encode(), 0x0002 | 0
 print("held", flush=True); time.sleep(120)' "${tag}b" > "$work/busy" &
 busy_pid=$!
 for _ in $(seq 1 50); do grep -q held "$work/busy" 2>/dev/null && break; sleep 0.1; done
-err=$("$V" vm run --net "tap:${tag}b" --disk "$work/disk.img" -- true 2>&1 >/dev/null); code=$?
+err=$(vm --net "tap:${tag}b" --disk "$work/disk.img" -- true 2>&1 >/dev/null); code=$?
 check "tap in use: non-zero exit" test $code -ne 0
 eq "tap in use: one line" 1 "$(printf '%s\n' "$err" | wc -l)"
 contains "tap in use: says why" "in use" "$err"
