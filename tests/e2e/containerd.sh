@@ -40,6 +40,7 @@ cleanup() {
     [ "$RUN_CONTAINERD_EXISTED" = 1 ] || rmdir /run/containerd/s /run/containerd 2>/dev/null
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM  # so that an interrupted run still cleans up
 
 mkdir -p "$T/root" "$T/state"
 cat > "$T/config.toml" <<TOML
@@ -137,6 +138,15 @@ ip netns add "$NS"
 ip -n "$NS" link add va type veth peer name vb
 eq "--with-ns network:PATH joins the namespace" "lo va vb" "$(crun --rm --with-ns network:/run/netns/$NS "$IMG" n1 ls /sys/class/net | tr '\n' ' ' | sed 's/ $//')"
 ip netns delete "$NS"
+
+# Concurrent runs through one containerd.
+pids=""
+for i in 1 2 3 4; do
+    (out=$(crun --rm "$IMG" par$i sh -c "echo par$i; exit $i" 2>&1); echo "$out $?" > "$T/par$i") &
+    pids="$pids $!"
+done
+wait $pids  # not a bare wait: containerd runs in the background too
+eq "four concurrent runs: each its own output and status" "par1 1 par2 2 par3 3 par4 4" "$(cat "$T"/par[1-4] | tr '\n' ' ' | sed 's/ $//')"
 
 # A memory limit that the task exceeds: the kernel kills it.
 # (tail keeps the newline-less input in memory; the OOM killer's SIGKILL makes the status 137)

@@ -28,6 +28,7 @@ cleanup() {
     rm -rf "$T"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM  # so that an interrupted run still cleans up
 
 busybox_rootfs_tar "$T/image" "$T/busybox.tar"
 pm import -q "$T/busybox.tar" "$IMG" >/dev/null
@@ -41,6 +42,16 @@ contains "run --rm: output" "hi from" "$out"
 eq "run --rm: no container left" "" "$(pm ps -aq)"
 eq "run: pid 1 is the command" "1" "$(prun --rm "$IMG" sh -c 'echo $$')"
 eq "run: stdin with -i" "piped" "$(echo piped | prun --rm -i "$IMG" cat)"
+
+# Concurrent runs: the runtime's state, locks and cgroup parents under several at once.
+pids=""
+for i in 1 2 3 4 5 6; do
+    (out=$(prun --rm "$IMG" sh -c "echo par$i; exit $i" 2>&1); echo "$out $?" > "$T/par$i") &
+    pids="$pids $!"
+done
+wait $pids
+eq "six concurrent runs: each its own output and status" "par1 1 par2 2 par3 3 par4 4 par5 5 par6 6" "$(cat "$T"/par[1-6] | tr '\n' ' ' | sed 's/ $//')"
+eq "six concurrent runs: nothing left" "" "$(pm ps -aq)"
 
 # run -d, logs, exec, stop, rm.
 cid=$(prun -d --name bg "$IMG" sh -c 'echo started; trap "echo bye; exit 0" TERM; while :; do sleep 0.2; done')
