@@ -79,6 +79,12 @@ contains "-it: exit status of the shell" "status=5" "$out"
 check "-it: the terminal's echo is the guest's (typed once)" test "$(printf '%s\n' "$out" | grep -c 'echo after')" = 1
 contains "-it: Ctrl-] stops the VM" "status=130" "$(it '\x1d')"
 
+# A guest kernel that panics (no init) is a failure with its last messages, not status 0.
+err=$(vm --append rdinit=/nonexistent -- true 2>&1 >/dev/null); code=$?
+check "kernel panic: non-zero exit" test $code -ne 0
+contains "kernel panic: the kernel's message is shown" "Kernel panic" "$err"
+contains "kernel panic: says what happened" "rebooted before its command started" "$(printf '%s\n' "$err" | tail -1)"
+
 # A virtio-blk disk: the guest reads the pattern the host wrote and writes its own; a read-only disk stays as it was.
 printf 'VESSEL-DISK-PATTERN-0123456789' > "$work/disk.img"; truncate -s 1M "$work/disk.img"
 printf 'READ-ONLY-CONTENT' > "$work/ro.img"; truncate -s 1M "$work/ro.img"; cp "$work/ro.img" "$work/ro.orig"

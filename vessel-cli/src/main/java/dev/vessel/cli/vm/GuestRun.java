@@ -205,14 +205,16 @@ final class GuestRun {
             case STOPPED -> {
                 return 130;
             }
-            case REBOOT -> {
-                System.err.println("vessel: the guest asked for a reboot; the machine stopped instead");
-                return 0;
-            }
             default -> {
-                if (vesselInit && !bootLog && console.readyNanos() == 0) {
+                boolean started = console.readyNanos() != 0;
+                if (vesselInit && !bootLog && !started) {
                     // The kernel's messages were hidden; show how far it got.
                     console.bootTail().forEach(line -> System.err.println("vessel: guest: " + line));
+                }
+                if (status.kind() == ExitStatus.Kind.REBOOT) {
+                    // Booted with panic=-1, a panicking kernel reboots at once: that is a failure, not a status.
+                    throw new RuntimeError("vm: the guest rebooted" + (started ? "" : " before its command started (a kernel panic?)")
+                            + "; the machine stops instead of rebooting");
                 }
                 throw new RuntimeError("vm: " + status.message());
             }
