@@ -58,7 +58,7 @@ vessel_ensure_built() {
     fi
     # Only the modules the dist is built from (vessel-cli and what it depends on) count.
     if [ -f "$stamp" ] && [ -z "$(find "$VESSEL_HOME/pom.xml" "$VESSEL_HOME/vessel-linux" "$VESSEL_HOME/vessel-runtime" \
-            "$VESSEL_HOME/vessel-cli" -path '*/target' -prune -o \
+            "$VESSEL_HOME/vessel-image" "$VESSEL_HOME/vessel-vmm" "$VESSEL_HOME/vessel-cli" -path '*/target' -prune -o \
             \( -name '*.java' -o -name '*.c' -o -name 'pom.xml' \) -newer "$stamp" -print -quit 2>/dev/null)" ]; then
         return 0
     fi
@@ -83,8 +83,12 @@ vessel_exec() {
     vessel_ensure_built
     local cp="$DIST/lib/*"
     local aot="$DIST/$name.aot"
-    local opts=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss1m
+    local opts=(-XX:+UseSerialGC -XX:-UsePerfData -Xss1m
                 --enable-native-access=ALL-UNNAMED -Dvessel.home="$VESSEL_HOME" -Dvessel.init="$DIST/vessel-init")
+    # Short CLI calls gain from C1 only; a long-running guest CPU loop (VESSEL_JIT=full) needs C2.
+    if [ "${VESSEL_JIT:-c1}" = c1 ]; then
+        opts+=(-XX:TieredStopAtLevel=1)
+    fi
     if [ ! -f "$aot" ]; then
         # One training run of the hidden "aot-train" verb records the classes every invocation loads.
         "$JDK/bin/java" "${opts[@]}" -XX:AOTCacheOutput="$aot" -Xlog:aot=off -Xlog:cds=off \
