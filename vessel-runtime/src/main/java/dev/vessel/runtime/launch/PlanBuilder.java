@@ -98,8 +98,10 @@ public final class PlanBuilder {
         }
         RootfsPlan.afterPivot(spec, out);
         ProcessSpec p = spec.process();
-        ProcessPlan.identity(p, linux.seccomp(), out, true);
+        // Before the identity change and seccomp: a profile older than close_range(2) would
+        // otherwise deny the very call that marks the runtime's descriptors close-on-exec.
         out.add(new LaunchPlan.Step(new Op.CloseFds(3 + o.preserveFds()), "--preserve-fds"));
+        ProcessPlan.identity(p, linux.seccomp(), out, true);
         out.add(ProcessPlan.checkExec(p));
         if (o.execFifo() != null) {
             out.add(new LaunchPlan.Step(new Op.WaitStart(o.execFifo()), "exec fifo"));
@@ -129,8 +131,8 @@ public final class PlanBuilder {
         } else if (!monitor) {
             out.add(new LaunchPlan.Step(new Op.SetSid(false), "process"));
         }
-        ProcessPlan.identity(p, seccomp, out, false);
         out.add(new LaunchPlan.Step(new Op.CloseFds(3 + preserveFds), "--preserve-fds"));
+        ProcessPlan.identity(p, seccomp, out, false);
         out.add(ProcessPlan.checkExec(p));
         out.add(ProcessPlan.exec(p));
         return out;

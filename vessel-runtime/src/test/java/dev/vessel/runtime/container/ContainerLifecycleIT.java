@@ -124,4 +124,18 @@ class ContainerLifecycleIT extends RootRuntimeTest {
                 () -> rt.start("hookslow"));
         assertTrue(e.getMessage().contains("timed out after 1s"), "the watchdog killed it: " + e.getMessage());
     }
+
+    /** A seccomp profile that predates close_range(2) (runtime-tools' default) must not stop the start. */
+    @Test
+    void seccompProfileWithoutCloseRange() throws Exception {
+        ObjectNode c = Bundles.create(bundle, "echo started > /out/r");
+        ObjectNode seccomp = ((ObjectNode) c.get("linux")).putObject("seccomp");
+        seccomp.put("defaultAction", "SCMP_ACT_ALLOW");
+        ObjectNode rule = seccomp.putArray("syscalls").addObject();
+        rule.putArray("names").add("close_range");
+        rule.put("action", "SCMP_ACT_ERRNO").put("errnoRet", 38);
+        Bundles.write(bundle, c);
+        assertEquals(0, rt.run(opts("oldprofile"), false, false));
+        assertEquals("started", Bundles.out(bundle, "r"));
+    }
 }
