@@ -36,6 +36,12 @@ final class RootfsPlan {
         Linux linux = spec.linux();
         long propagation = propagation(linux == null ? null : linux.rootfsPropagation());
         out.add(new LaunchPlan.Step(new Op.Mount("", false, "", "/", "", MS_REC | propagation, ""), "linux.rootfsPropagation"));
+        if (propagation == MS_SHARED) {
+            // pivot_root refuses a new root whose parent mount is shared; as runc does, make the
+            // parent private (which also keeps the container's mounts from reaching the host).
+            out.add(new LaunchPlan.Step(new Op.Mount("", false, "", mountPointOf(Path.of(root)), "", MS_PRIVATE, ""),
+                    "linux.rootfsPropagation (parent of root.path)"));
+        }
         out.add(new LaunchPlan.Step(new Op.Mount(root, false, "", root, "", MS_BIND | MS_REC, ""), "root.path (" + root + ")"));
         boolean devIsBound = false;
         List<Mount> mounts = spec.mounts() == null ? List.of() : spec.mounts();
@@ -158,6 +164,12 @@ final class RootfsPlan {
     /** After the pivot (or chroot): paths are now the container's own. */
     static void afterPivot(Spec spec, List<LaunchPlan.Step> out) {
         Linux linux = spec.linux();
+        String prop = linux == null ? null : linux.rootfsPropagation();
+        if (prop != null && !prop.isEmpty()) {
+            // Applied to the new root only now: before the pivot its parent had to stay private.
+            long flags = propagation(prop) | (prop.startsWith("r") ? MS_REC : 0);
+            out.add(new LaunchPlan.Step(new Op.Mount("", false, "", "/", "", flags, ""), "linux.rootfsPropagation"));
+        }
         if (linux != null && linux.sysctl() != null) {
             linux.sysctl().forEach((k, v) -> out.add(new LaunchPlan.Step(new Op.WriteFile("/proc/sys/" + k.replace('.', '/'), v),
                     "linux.sysctl[\"" + k + "\"]")));
@@ -175,6 +187,39 @@ final class RootfsPlan {
         if (spec.root() != null && spec.root().readonly()) {
             out.add(new LaunchPlan.Step(new Op.Mount("", false, "", "/", "", MS_BIND | MS_REMOUNT | MS_RDONLY, ""), "root.readonly"));
         }
+    }
+
+    /** The mount point that holds {@code path}: the longest mount point in /proc/self/mountinfo above it. */
+    static String mountPointOf(Path path) {
+        String best = "/";
+        try {
+            String p = path.toRealPath().toString();
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String[] f = line.split(" ");
+                String mp = unescape(f[4]);
+                if ((p.equals(mp) || p.startsWith(mp.endsWith("/") ? mp : mp + "/")) && mp.length() > best.length()) {
+                    best = mp;
+                }
+            }
+        } catch (java.io.IOException e) {
+            return "/";
+        }
+        return best;
+    }
+
+    /** mountinfo escapes space, tab, newline and backslash as \ooo octal. */
+    private static String unescape(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 3 < s.length()) {
+                b.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     static long propagation(String value) {

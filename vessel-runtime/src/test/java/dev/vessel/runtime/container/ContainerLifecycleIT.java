@@ -138,4 +138,13 @@ class ContainerLifecycleIT extends RootRuntimeTest {
         assertEquals(0, rt.run(opts("oldprofile"), false, false));
         assertEquals("started", Bundles.out(bundle, "r"));
     }
+
+    @Test
+    void sharedRootfsPropagation() throws Exception {
+        ObjectNode c = Bundles.create(bundle, "awk '$5 == \"/\"' /proc/self/mountinfo > /out/root");
+        ((ObjectNode) c.get("linux")).put("rootfsPropagation", "shared");
+        Bundles.write(bundle, c);
+        assertEquals(0, rt.run(opts("shared"), false, false), "pivot_root works with a shared rootfs propagation");
+        assertTrue(Bundles.out(bundle, "root").contains("shared:"), "the container's root mount is shared");
+    }
 }
