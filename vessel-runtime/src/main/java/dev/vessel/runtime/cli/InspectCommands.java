@@ -1,6 +1,5 @@
 package dev.vessel.runtime.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vessel.runtime.RuntimeError;
 import dev.vessel.runtime.container.ContainerRuntime;
 import dev.vessel.runtime.container.ContainerSummary;
@@ -120,7 +119,6 @@ final class InspectCommands {
         @Override
         public Integer call() throws InterruptedException {
             ContainerRuntime rt = main.runtime();
-            ObjectMapper oneLine = new ObjectMapper();
             if (stats) {
                 printJson(Map.of("type", "stats", "id", id, "data", rt.stats(id)));
                 return 0;
@@ -129,19 +127,19 @@ final class InspectCommands {
             long oomSeen = rt.oomKills(id);
             while (rt.isAlive(id)) {
                 long oom = rt.oomKills(id);
-                try {
-                    if (oom > oomSeen) {
-                        System.out.println(oneLine.writeValueAsString(Map.of("type", "oom", "id", id)));
-                        oomSeen = oom;
-                    }
-                    System.out.println(oneLine.writeValueAsString(Map.of("type", "stats", "id", id, "data", rt.stats(id))));
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
+                if (oom > oomSeen) {
+                    System.out.println(oneLine(Map.of("type", "oom", "id", id)));
+                    oomSeen = oom;
                 }
+                System.out.println(oneLine(Map.of("type", "stats", "id", id, "data", rt.stats(id))));
                 System.out.flush();
                 Thread.sleep(every);
             }
             return 0;
+        }
+
+        private static String oneLine(Object event) {
+            return new String(dev.vessel.runtime.spec.SpecJson.compact(event), java.nio.charset.StandardCharsets.UTF_8);
         }
 
         static Duration parseDuration(String s) {

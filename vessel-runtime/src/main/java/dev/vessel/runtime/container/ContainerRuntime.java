@@ -142,7 +142,7 @@ public final class ContainerRuntime {
             if (st != Status.STOPPED) {
                 Teardown.killAll(s, cg);
             }
-            Teardown.destroy(cg);
+            cg.destroy();
             Spec spec = specOrNull(s);
             store.remove(id);
             if (spec != null && spec.hooks() != null) {
@@ -217,7 +217,7 @@ public final class ContainerRuntime {
     }
 
     Status status(ContainerState s) {
-        if (s.stopped() || !ProcessInfo.isAlive(s.pid(), s.pidStartTime())) {
+        if (!ProcessInfo.isAlive(s.pid(), s.pidStartTime())) {
             return Status.STOPPED;
         }
         if (Files.exists(store.dir(s.id()).resolve(StateStore.EXEC_FIFO))) {

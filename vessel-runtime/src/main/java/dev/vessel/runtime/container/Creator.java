@@ -131,7 +131,7 @@ final class Creator {
             Linux linux = spec.linux();
             CgroupManager cg = CgroupManagers.create(linux == null ? null : linux.cgroupsPath(), o.id());
             // Registered before the process exists, so it runs after the process is killed (undo runs in reverse).
-            l.rollback.add(() -> Teardown.destroy(cg));
+            l.rollback.add(cg::destroy);
             int socket = -1;
             if (terminal && o.consoleSocket() != null) {
                 socket = Consoles.connect(o.consoleSocket());
@@ -162,7 +162,7 @@ final class Creator {
             ProcessInfo info = ProcessInfo.read(pid);
             l.state = new ContainerState(Spec.VERSION, o.id(), pid, info == null ? 0 : info.startTime(),
                     o.bundle().toString(), rootfs.toString(), linux == null ? null : linux.cgroupsPath(), asStrings(cg.paths()),
-                    OffsetDateTime.now(ZoneOffset.UTC).toString(), spec.annotations(), List.of(), false);
+                    OffsetDateTime.now(ZoneOffset.UTC).toString(), spec.annotations());
             store.save(l.state);
             if (spec.hooks() != null) {
                 byte[] st = StateStore.toJson(ContainerRuntime.ociState(l.state, Status.CREATING));

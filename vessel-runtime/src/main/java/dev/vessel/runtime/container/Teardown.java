@@ -73,9 +73,6 @@ final class Teardown {
         }
     }
 
-    static void destroy(CgroupManager cg) {
-        cg.destroy();
-    }
 
     static void sleep(long ms) {
         try {

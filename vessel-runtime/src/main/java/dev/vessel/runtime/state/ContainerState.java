@@ -2,7 +2,6 @@ package dev.vessel.runtime.state;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,7 +14,6 @@ import java.util.Map;
  * @param cgroupsPath  linux.cgroupsPath as given
  * @param cgroupPaths  the container's cgroup directory per hierarchy, as made at create
  * @param created      RFC 3339 creation time
- * @param stopped      true once the init process is known to be gone (set by delete/failed create)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -29,17 +27,5 @@ public record ContainerState(
         String cgroupsPath,
         Map<String, String> cgroupPaths,
         String created,
-        Map<String, String> annotations,
-        List<String> namespacePaths,
-        boolean stopped) {
-
-    public ContainerState withPid(int newPid, long startTime) {
-        return new ContainerState(ociVersion, id, newPid, startTime, bundle, rootfs, cgroupsPath, cgroupPaths, created,
-                annotations, namespacePaths, stopped);
-    }
-
-    public ContainerState asStopped() {
-        return new ContainerState(ociVersion, id, pid, pidStartTime, bundle, rootfs, cgroupsPath, cgroupPaths, created,
-                annotations, namespacePaths, true);
-    }
+        Map<String, String> annotations) {
 }

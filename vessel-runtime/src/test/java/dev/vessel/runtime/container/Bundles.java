@@ -16,18 +16,18 @@ import java.util.List;
  * with the default spec, non-interactive, and an /out directory bound from the host so the
  * container can report what it saw.
  */
-final class Bundles {
+public final class Bundles {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     private Bundles() {}
 
-    static boolean busyboxAvailable() {
+    public static boolean busyboxAvailable() {
         return Files.isExecutable(Path.of("/bin/busybox"));
     }
 
     /** A bundle in {@code dir} running {@code sh -c script}. */
-    static ObjectNode create(Path dir, String script) throws IOException {
+    public static ObjectNode create(Path dir, String script) throws IOException {
         Path bin = dir.resolve("rootfs/bin");
         Files.createDirectories(bin);
         Files.createDirectories(dir.resolve("out"));
@@ -53,15 +53,15 @@ final class Bundles {
         return c;
     }
 
-    static void write(Path dir, JsonNode config) throws IOException {
+    public static void write(Path dir, JsonNode config) throws IOException {
         Files.write(dir.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
     }
 
-    static String out(Path dir, String file) throws IOException {
+    public static String out(Path dir, String file) throws IOException {
         return Files.readString(dir.resolve("out").resolve(file)).strip();
     }
 
-    static List<String> lines(Path dir, String file) throws IOException {
+    public static List<String> lines(Path dir, String file) throws IOException {
         return Files.readAllLines(dir.resolve("out").resolve(file));
     }
 }

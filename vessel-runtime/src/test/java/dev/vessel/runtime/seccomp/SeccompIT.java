@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vessel.linux.Processes;
+import dev.vessel.runtime.container.Bundles;
 import dev.vessel.runtime.container.ContainerRuntime;
 import dev.vessel.runtime.container.CreateOptions;
 import dev.vessel.runtime.container.ExecOptions;
@@ -190,43 +191,25 @@ class SeccompIT {
         return new CreateOptions(id, bundle, null, null, 0, false, false);
     }
 
-    /** A busybox bundle running {@code sh -c script} (or {@code args}), with /tmp and an /out bound from the host. */
+    /** A busybox bundle running {@code sh -c script} (or {@code args}), with a tmpfs /tmp and an /out bound from the host. */
     private ObjectNode bundle(String script, List<String> args) throws IOException {
-        Path bin = bundle.resolve("rootfs/bin");
-        Files.createDirectories(bin);
-        Files.createDirectories(bundle.resolve("rootfs/tmp"));
-        Files.createDirectories(bundle.resolve("out"));
-        Files.copy(Path.of("/bin/busybox"), bin.resolve("busybox"));
-        Process p = new ProcessBuilder("/bin/busybox", "--list").start();
-        for (String applet : new String(p.getInputStream().readAllBytes()).split("\n")) {
-            if (!applet.isBlank() && !applet.equals("busybox")) {
-                Files.createSymbolicLink(bin.resolve(applet.strip()), Path.of("busybox"));
-            }
-        }
-        ObjectNode c = (ObjectNode) JSON.readTree(StateStore.toJson(DefaultSpec.example(false)));
-        ObjectNode proc = (ObjectNode) c.get("process");
-        proc.put("terminal", false);
-        ArrayNode argv = proc.putArray("args");
-        if (script != null) {
-            argv.add("sh").add("-c").add(script);
-        } else {
+        ObjectNode c = Bundles.create(bundle, script != null ? script : "true");
+        if (script == null) {
+            ArrayNode argv = ((ObjectNode) c.get("process")).putArray("args");
             args.forEach(argv::add);
         }
         // The spec's root is read-only; the scripts write in /tmp.
         ObjectNode t = ((ArrayNode) c.get("mounts")).addObject();
         t.put("destination", "/tmp").put("type", "tmpfs").put("source", "tmpfs");
         t.putArray("options").add("nosuid").add("nodev");
-        ObjectNode out = ((ArrayNode) c.get("mounts")).addObject();
-        out.put("destination", "/out").put("type", "bind").put("source", bundle.resolve("out").toString());
-        out.putArray("options").add("rbind").add("rw");
         return c;
     }
 
     private void write(ObjectNode c) throws IOException {
-        Files.write(bundle.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(c));
+        Bundles.write(bundle, c);
     }
 
     private String out(String file) throws IOException {
-        return Files.readString(bundle.resolve("out").resolve(file)).strip();
+        return Bundles.out(bundle, file);
     }
 }
