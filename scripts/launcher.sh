@@ -69,9 +69,12 @@ vessel_ensure_built() {
     vessel_finish_dist
 }
 
-# After a Maven build: put the helper beside the jars, drop stale AOT caches, stamp the dist.
+# After a Maven build: put the helper beside the jars, make every jar's classes archivable in
+# the AOT cache (scripts/ClassfileUpgrade.java says why), drop stale AOT caches, stamp the dist.
 vessel_finish_dist() {
     cp "$VESSEL_HOME/vessel-runtime/target/native/vessel-init" "$DIST/vessel-init"
+    "$JDK/bin/java" "$VESSEL_HOME/scripts/ClassfileUpgrade.java" "$DIST"/lib/*.jar \
+        || vessel_die "rewriting old class files in $DIST/lib failed (scripts/ClassfileUpgrade.java)"
     rm -f "$DIST"/*.aot
     touch "$DIST/.built"
 }

@@ -5,7 +5,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Hidden verb for the launcher's AOT training run: loads what `vessel run` loads, creates nothing. */
+/**
+ * Hidden verb for the launcher's AOT training run: loads what `vessel run` loads and, where it
+ * may, runs a throwaway container through the runtime (removed again); touches no image store.
+ */
 @Command(name = "aot-train", hidden = true)
 final class AotTrain implements Callable<Integer> {
 
@@ -19,6 +22,7 @@ final class AotTrain implements Callable<Integer> {
         for (var sub : cl.getSubcommands().values()) {
             sub.getUsageMessage();
         }
+        dev.vessel.runtime.cli.AotTrain.exerciseLifecycle();
         return 0;
     }
 }
