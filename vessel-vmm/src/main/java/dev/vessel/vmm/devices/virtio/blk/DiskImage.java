@@ -2,7 +2,7 @@ package dev.vessel.vmm.devices.virtio.blk;
 
 import dev.vessel.linux.Errno;
 import dev.vessel.linux.LibC;
-import dev.vessel.vmm.devices.HostLibC;
+import dev.vessel.linux.FileData;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -69,11 +69,11 @@ public final class DiskImage implements AutoCloseable {
 
     /**
      * Reads {@code length} bytes at {@code position} into host memory at {@code address}
-     * (see {@link HostLibC#pread} for the contract); bytes past the end of the file read as zero.
+     * (see {@link FileData#pread} for the contract); bytes past the end of the file read as zero.
      */
     public void read(long address, long length, long position) throws IOException {
         while (length > 0) {
-            long n = HostLibC.pread(fd, address, length, position);
+            long n = FileData.pread(fd, address, length, position);
             if (n == -Errno.EINTR.number()) {
                 continue;
             }
@@ -99,7 +99,7 @@ public final class DiskImage implements AutoCloseable {
     /** Writes {@code length} bytes from host memory at {@code address} to {@code position}. */
     public void write(long address, long length, long position) throws IOException {
         while (length > 0) {
-            long n = HostLibC.pwrite(fd, address, length, position);
+            long n = FileData.pwrite(fd, address, length, position);
             if (n == -Errno.EINTR.number()) {
                 continue;
             }
@@ -116,7 +116,7 @@ public final class DiskImage implements AutoCloseable {
         if (readOnly) {
             return;
         }
-        int r = HostLibC.fdatasync(fd);
+        int r = FileData.fdatasync(fd);
         if (r < 0) {
             throw new IOException("disk image " + path + ": fdatasync: " + Errno.describe(-r));
         }
@@ -127,9 +127,9 @@ public final class DiskImage implements AutoCloseable {
      * can (discard, write-zeroes with unmap); falls back to writing zeros where it cannot.
      */
     public void zero(long position, long length, boolean unmap) throws IOException {
-        int mode = unmap ? HostLibC.FALLOC_FL_PUNCH_HOLE | HostLibC.FALLOC_FL_KEEP_SIZE
-                : HostLibC.FALLOC_FL_ZERO_RANGE | HostLibC.FALLOC_FL_KEEP_SIZE;
-        int r = HostLibC.fallocate(fd, mode, position, length);
+        int mode = unmap ? FileData.FALLOC_FL_PUNCH_HOLE | FileData.FALLOC_FL_KEEP_SIZE
+                : FileData.FALLOC_FL_ZERO_RANGE | FileData.FALLOC_FL_KEEP_SIZE;
+        int r = FileData.fallocate(fd, mode, position, length);
         if (r == 0) {
             return;
         }

@@ -2,7 +2,7 @@ package dev.vessel.vmm.devices.virtio.net;
 
 import dev.vessel.linux.Errno;
 import dev.vessel.linux.LibC;
-import dev.vessel.vmm.devices.HostLibC;
+import dev.vessel.linux.Fds;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -131,7 +131,7 @@ public final class TapDevice implements NetBackend, AutoCloseable {
     }
 
     private static void withSocket(SocketAction action) throws IOException {
-        int sock = HostLibC.socket(HostLibC.AF_INET, HostLibC.SOCK_DGRAM | HostLibC.SOCK_CLOEXEC, 0);
+        int sock = LibC.socket(Fds.AF_INET, Fds.SOCK_DGRAM | Fds.SOCK_CLOEXEC, 0);
         if (sock < 0) {
             throw new IOException("socket(AF_INET): " + Errno.describe(-sock));
         }

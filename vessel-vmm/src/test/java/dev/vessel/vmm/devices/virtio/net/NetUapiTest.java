@@ -3,7 +3,8 @@ package dev.vessel.vmm.devices.virtio.net;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.vessel.vmm.devices.CHeaders;
-import dev.vessel.vmm.devices.HostLibC;
+import dev.vessel.linux.Fds;
+import dev.vessel.linux.FileData;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,8 +28,8 @@ class NetUapiTest {
                 TapDevice.SIOCBRADDIF, TapDevice.SIOCBRDELIF, TapDevice.IFF_UP,
                 TapDevice.IFNAMSIZ, TapDevice.IFREQ_SIZE, TapDevice.IFNAMSIZ, TapDevice.IFNAMSIZ,
                 TapDevice.O_RDWR, TapDevice.O_NONBLOCK, TapDevice.O_CLOEXEC,
-                HostLibC.AF_INET, HostLibC.SOCK_DGRAM, HostLibC.SOCK_CLOEXEC, HostLibC.FALLOC_FL_KEEP_SIZE,
-                HostLibC.FALLOC_FL_PUNCH_HOLE, HostLibC.FALLOC_FL_ZERO_RANGE,
+                Fds.AF_INET, Fds.SOCK_DGRAM, Fds.SOCK_CLOEXEC, FileData.FALLOC_FL_KEEP_SIZE,
+                FileData.FALLOC_FL_PUNCH_HOLE, FileData.FALLOC_FL_ZERO_RANGE,
                 Long.numberOfTrailingZeros(VirtioNet.F_MAC), VirtioNet.HDR, 10, 6};
         int i = 0;
         for (var e : v.entrySet()) {
