@@ -70,35 +70,50 @@ vessel_ensure_built() {
 }
 
 # After a Maven build: put the helper beside the jars, make every jar's classes archivable in
-# the AOT cache (scripts/ClassfileUpgrade.java says why), drop stale AOT caches, stamp the dist.
+# the AOT cache (scripts/ClassfileUpgrade.java says why), train the two CLIs' AOT caches now
+# (a training run starts a throwaway container; an engine's first call should not wait for
+# it), and stamp the dist.
 vessel_finish_dist() {
     cp "$VESSEL_HOME/vessel-runtime/target/native/vessel-init" "$DIST/vessel-init"
     "$JDK/bin/java" "$VESSEL_HOME/scripts/ClassfileUpgrade.java" "$DIST"/lib/*.jar \
         || vessel_die "rewriting old class files in $DIST/lib failed (scripts/ClassfileUpgrade.java)"
     rm -f "$DIST"/*.aot
+    vessel_train dev.vessel.runtime.cli.RuntimeMain runtime
+    vessel_train dev.vessel.cli.VesselMain vessel
     touch "$DIST/.built"
 }
 
-# vessel_exec MAIN_CLASS NAME ARGS...: runs the JVM with the AOT cache for NAME, training it on first use.
+# Sets OPTS, the JVM options of every call. Short CLI calls gain from C1 only; a long-running
+# guest CPU loop (VESSEL_JIT=full) needs C2.
+vessel_jvm_opts() {
+    OPTS=(-XX:+UseSerialGC -XX:-UsePerfData -Xss1m
+          --enable-native-access=ALL-UNNAMED -Dvessel.home="$VESSEL_HOME" -Dvessel.init="$DIST/vessel-init")
+    if [ "${VESSEL_JIT:-c1}" = c1 ]; then
+        OPTS+=(-XX:TieredStopAtLevel=1)
+    fi
+}
+
+# vessel_train MAIN_CLASS NAME: one run of the hidden "aot-train" verb records what calls load
+# and link into DIST/NAME.aot. Written under a temporary name and renamed, so that concurrent
+# first calls (an engine starting several containers) never read a half-written cache.
+vessel_train() {
+    local main="$1" name="$2" tmp="$DIST/$2.aot.$$"
+    vessel_jvm_opts
+    "$JDK/bin/java" "${OPTS[@]}" -XX:AOTCacheOutput="$tmp" -Xlog:aot=off -Xlog:cds=off \
+        -cp "$DIST/lib/*" "$main" aot-train >/dev/null 2>&1 && mv -f "$tmp" "$DIST/$name.aot"
+    rm -f "$tmp" "$tmp.config"
+}
+
+# vessel_exec MAIN_CLASS NAME ARGS...: runs the JVM with the AOT cache for NAME, training it first if missing.
 vessel_exec() {
     local main="$1" name="$2"; shift 2
     JDK="$(vessel_find_jdk)"
     vessel_ensure_built
-    local cp="$DIST/lib/*"
     local aot="$DIST/$name.aot"
-    local opts=(-XX:+UseSerialGC -XX:-UsePerfData -Xss1m
-                --enable-native-access=ALL-UNNAMED -Dvessel.home="$VESSEL_HOME" -Dvessel.init="$DIST/vessel-init")
-    # Short CLI calls gain from C1 only; a long-running guest CPU loop (VESSEL_JIT=full) needs C2.
-    if [ "${VESSEL_JIT:-c1}" = c1 ]; then
-        opts+=(-XX:TieredStopAtLevel=1)
-    fi
-    if [ ! -f "$aot" ]; then
-        # One training run of the hidden "aot-train" verb records the classes every invocation loads.
-        "$JDK/bin/java" "${opts[@]}" -XX:AOTCacheOutput="$aot" -Xlog:aot=off -Xlog:cds=off \
-            -cp "$cp" "$main" aot-train >/dev/null 2>&1 || rm -f "$aot"
-    fi
+    [ -f "$aot" ] || vessel_train "$main" "$name"
+    vessel_jvm_opts
     if [ -f "$aot" ]; then
-        opts+=(-XX:AOTCache="$aot" -Xlog:aot=off -Xlog:cds=off)
+        OPTS+=(-XX:AOTCache="$aot" -Xlog:aot=off -Xlog:cds=off)
     fi
-    exec "$JDK/bin/java" "${opts[@]}" -cp "$cp" "$main" "$@"
+    exec "$JDK/bin/java" "${OPTS[@]}" -cp "$DIST/lib/*" "$main" "$@"
 }

@@ -11,6 +11,9 @@ need_packages podman busybox-static bsdutils iproute2 procps || { echo "0 passed
 # E2E_RUNTIME: run the same cases on another runtime binary (runc, for reference).
 VR="$(readlink -f "${E2E_RUNTIME:-../../bin/vessel-runtime}")"
 T="$(mktemp -d /tmp/vessel-podman.XXXXXX)"
+# conmon writes an empty file "oom" into its working directory when the container is OOM-killed;
+# run everything from the temp directory so that it does not land in the source tree.
+cd "$T"
 NETNS="vessel-e2e-$$"
 IMG=localhost/vessel-e2e-busybox
 # podman on this kind of machine needs explicit ulimits whatever the runtime (issue 3, section 4).
