@@ -6,6 +6,7 @@ import dev.vessel.runtime.RuntimeError;
 import dev.vessel.runtime.spec.DefaultSpec;
 import dev.vessel.runtime.spec.Linux;
 import dev.vessel.runtime.spec.LinuxResources;
+import dev.vessel.runtime.spec.Mount;
 import dev.vessel.runtime.spec.Namespaces;
 import dev.vessel.runtime.spec.ProcessSpec;
 import dev.vessel.runtime.spec.Spec;
@@ -68,8 +69,28 @@ record RunFlags(String name, boolean tty, String memory, String cpus, Long pidsL
         Linux linux = new Linux(maps.isHost() ? l.uidMappings() : maps.uids(), maps.isHost() ? l.gidMappings() : maps.gids(),
                 l.timeOffsets(), l.sysctl(), resources(), "/vessel/" + id, namespaces, l.devices(), seccomp.profile(bounding), l.rootfsPropagation(), l.maskedPaths(),
                 l.readonlyPaths(), l.mountLabel(), l.intelRdt(), l.personality(), l.netDevices());
-        return new Spec(base.ociVersion(), p, new Spec.Root(rootfs, readOnly), hostname(id), null, base.mounts(),
+        return new Spec(base.ociVersion(), p, new Spec.Root(rootfs, readOnly), hostname(id), null, mounts(base.mounts(), maps),
                 null, null, linux);
+    }
+
+    /**
+     * devpts refuses a gid= option naming a group that the user namespace does not map (EINVAL):
+     * with a small map the tty group (5) is left out and the kernel's default, the opener's gid, applies (as podman does).
+     */
+    static List<Mount> mounts(List<Mount> mounts, ContainerIdMaps maps) {
+        if (maps.isHost()) {
+            return mounts;
+        }
+        List<Mount> out = new ArrayList<>();
+        for (Mount m : mounts) {
+            if ("devpts".equals(m.type()) && m.options() != null) {
+                List<String> opts = m.options().stream().filter(o -> !o.startsWith("gid=")
+                        || maps.gids().stream().anyMatch(g -> g.containsContainerId(Long.parseLong(o.substring(4))))).toList();
+                m = new Mount(m.destination(), m.type(), m.source(), opts, m.uidMappings(), m.gidMappings());
+            }
+            out.add(m);
+        }
+        return out;
     }
 
     private String hostname(String id) {

@@ -41,4 +41,19 @@ class RunFlagsTest {
         assertEquals(flags().toSpec("c", "/r", PD).linux().namespaces().size() + 1, s.linux().namespaces().size(),
                 "the other namespaces stay");
     }
+
+    private static List<String> devptsOptions(Spec s) {
+        return s.mounts().stream().filter(m -> m.type().equals("devpts")).findFirst().orElseThrow().options();
+    }
+
+    @Test
+    void devptsKeepsTheTtyGroupOnlyWhenItIsMapped() {
+        assertTrue(devptsOptions(flags().toSpec("c", "/r", PD)).contains("gid=5"));
+        var wide = List.of(new Linux.IdMapping(0, 100000, 65536));
+        assertTrue(devptsOptions(flags().toSpec("c", "/r", PD, new ContainerIdMaps(wide, wide))).contains("gid=5"));
+        var small = List.of(new Linux.IdMapping(0, 100000, 5));
+        List<String> opts = devptsOptions(flags().toSpec("c", "/r", PD, new ContainerIdMaps(small, small)));
+        assertTrue(opts.stream().noneMatch(o -> o.startsWith("gid=")), opts.toString());
+        assertTrue(opts.contains("newinstance"), "the other options stay");
+    }
 }
