@@ -85,5 +85,5 @@ badflag "bad userns size" '--userns "auto:size=0": the size must be a number fro
 badflag "bad uidmap" '--uidmap "0:100000": use CONTAINER:HOST:SIZE' --uidmap 0:100000 busybox true
 badflag "overlapping gidmap" '--gidmap "5:200000:10": overlaps --gidmap "0:100000:10"' --gidmap 0:100000:10 --gidmap 5:200000:10 busybox true
 badflag "userns with uidmap" '--userns "auto": cannot be combined with --uidmap' --userns=auto --uidmap 0:1:1 busybox true
-badflag "unmapped user" 'process.user.uid 1000 is not mapped' --userns=auto:size=100 -u 1000 busybox true
+badflag "unmapped user" "--user \"1000\": uid 1000 is not mapped in the container's user namespace (uids mapped: 0-99)" --userns=auto:size=100 -u 1000 busybox true
 finish

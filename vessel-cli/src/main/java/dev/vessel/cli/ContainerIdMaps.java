@@ -1,6 +1,7 @@
 package dev.vessel.cli;
 
 import dev.vessel.linux.IdMapping;
+import dev.vessel.runtime.RuntimeError;
 import dev.vessel.runtime.spec.Linux;
 import java.util.List;
 
@@ -24,6 +25,26 @@ record ContainerIdMaps(List<Linux.IdMapping> uids, List<Linux.IdMapping> gids) {
 
     long hostRootGid() {
         return hostOfZero(gids);
+    }
+
+    /** Refuses a process user that the namespace does not map (the runtime would refuse it too, naming spec fields). */
+    void checkUser(long uid, long gid, String source) {
+        if (!isHost()) {
+            checkMapped("uid", uid, uids, source);
+            checkMapped("gid", gid, gids, source);
+        }
+    }
+
+    private static void checkMapped(String kind, long id, List<Linux.IdMapping> maps, String source) {
+        if (maps.stream().noneMatch(m -> m.containsContainerId(id))) {
+            throw new RuntimeError(source + ": " + kind + " " + id + " is not mapped in the container's user namespace ("
+                    + kind + "s mapped: " + ranges(maps) + "); map it with a larger --userns=auto:size=N or with"
+                    + " --uidmap/--gidmap, or run as a mapped id");
+        }
+    }
+
+    private static String ranges(List<Linux.IdMapping> maps) {
+        return String.join(", ", maps.stream().map(m -> m.containerID() + "-" + (m.containerID() + m.size() - 1)).toList());
     }
 
     static List<IdMapping> toLinux(List<Linux.IdMapping> maps) {

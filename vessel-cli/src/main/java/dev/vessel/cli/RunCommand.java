@@ -100,6 +100,7 @@ final class RunCommand implements Callable<Integer> {
             } catch (IOException | IllegalArgumentException e) {
                 throw new RuntimeError("image \"" + image + "\": " + e.getMessage());
             }
+            maps.checkUser(Integer.toUnsignedLong(pd.uid()), Integer.toUnsignedLong(pd.gid()), user != null ? "--user \"" + user + "\"" : "image \"" + image + "\" user");
             bundle.write(flags.toSpec(id, snap.rootfs().toString(), pd, maps));
             ContainerRuntime rt = new ContainerRuntime(storage.runtimeRoot(), storage.initBinary());
             int code = rt.run(new CreateOptions(id, bundle.dir(), null, null, 0, false, false), false, !rm);

@@ -84,4 +84,18 @@ class UsernsModeTest {
         assertEquals(0, new ContainerIdMaps(List.of(new Linux.IdMapping(1, 500, 10)), List.of()).hostRootUid(),
                 "container root unmapped: the upper stays host root's");
     }
+
+    @Test
+    void aProcessUserOutsideTheMapIsRefusedByName() {
+        var maps = new ContainerIdMaps(List.of(new Linux.IdMapping(0, 100000, 100)), List.of(new Linux.IdMapping(0, 100000, 100),
+                new Linux.IdMapping(1000, 200000, 1)));
+        maps.checkUser(99, 1000, "--user \"99:1000\"");
+        ContainerIdMaps.HOST.checkUser(70000, 70000, "host ids are all there");
+        assertEquals("--user \"1000\": uid 1000 is not mapped in the container's user namespace (uids mapped: 0-99); map it with"
+                + " a larger --userns=auto:size=N or with --uidmap/--gidmap, or run as a mapped id",
+                assertThrows(RuntimeError.class, () -> maps.checkUser(1000, 0, "--user \"1000\"")).getMessage());
+        assertEquals("image \"x\" user: gid 100 is not mapped in the container's user namespace (gids mapped: 0-99, 1000-1000);"
+                + " map it with a larger --userns=auto:size=N or with --uidmap/--gidmap, or run as a mapped id",
+                assertThrows(RuntimeError.class, () -> maps.checkUser(0, 100, "image \"x\" user")).getMessage());
+    }
 }
