@@ -187,28 +187,31 @@ public final class Snapshotter {
     }
 
     public boolean isMounted(ContainerSnapshot s) throws IOException {
-        String target = s.rootfs().toRealPath().toString();
-        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-            String[] f = line.split(" ");
-            if (f.length > 4 && f[4].replace("\\040", " ").equals(target)) {
-                return true;
-            }
-        }
-        return false;
+        return mountTargets().contains(s.rootfs().toRealPath().toString());
     }
 
     /** Mount points strictly below {@code dir}, deepest first. */
     static List<Path> mountsBelow(Path dir) throws IOException {
         String prefix = dir.toRealPath() + "/";
         List<Path> out = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-            String[] f = line.split(" ");
-            String target = f.length > 4 ? f[4].replace("\\040", " ") : "";
+        for (String target : mountTargets()) {
             if (target.startsWith(prefix)) {
                 out.add(Path.of(target));
             }
         }
         out.sort(java.util.Comparator.comparingInt(Path::getNameCount).reversed());
+        return out;
+    }
+
+    /** Every mount point of our mount namespace (mountinfo's fifth field, with its octal escape of spaces undone). */
+    private static List<String> mountTargets() throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] f = line.split(" ");
+            if (f.length > 4) {
+                out.add(f[4].replace("\\040", " "));
+            }
+        }
         return out;
     }
 
