@@ -43,4 +43,47 @@ badflag "bad cpus" '--cpus "-1"' --cpus -1 busybox true
 badflag "bad pids" '--pids-limit 0' --pids-limit 0 busybox true
 badflag "unknown image" '"nosuchimage"' nosuchimage true
 badflag "missing command" 'nosuchcommand' busybox nosuchcommand
+
+# User namespaces: --userns=auto, --uidmap/--gidmap.
+left_behind() { # NAME: anything of container NAME still on the host (bundle, allocation record, snapshot, mounts)
+    ls -d /var/lib/vessel/containers/"$1" /var/lib/vessel/snapshots/containers/"$1" 2>/dev/null
+    grep -F "/$1/" /proc/self/mountinfo
+}
+out=$("$V" run --rm --name e2e-userns-rm --userns=auto busybox \
+    sh -c 'id; cat /proc/self/uid_map; stat -c %u:%g /bin/busybox; touch /newfile && stat -c %u /newfile')
+lines() { printf '%s\n' "$out" | sed -n "$1p" | tr -s ' ' | sed 's/^ //'; }
+eq "--userns=auto: root inside" "uid=0(root) gid=0(root)" "$(lines 1)"
+contains "--userns=auto: /proc/self/uid_map maps 0 to a 65536-id host range" " 65536" "$(lines 2)"
+host0=$(lines 2 | cut -d' ' -f2)
+check "--userns=auto: the host range is unprivileged ($host0)" test "${host0:-0}" -ge 100000
+eq "--userns=auto: image files owned 0:0 inside" "0:0" "$(lines 3)"
+eq "--userns=auto: a new file is root's inside" "0" "$(lines 4)"
+eq "--userns=auto --rm: nothing left" "" "$(left_behind e2e-userns-rm)"
+
+"$V" run --name e2e-userns-a --userns=auto busybox sh -c 'touch /made; sleep 4' & a=$!
+"$V" run --name e2e-userns-b --userns=auto:size=1000 busybox sleep 4 & b=$!
+pid=""; for _ in $(seq 50); do pid=$("$V" ps | awk '$1 == "e2e-userns-a" {print $2}'); [ -n "$pid" ] && break; sleep 0.1; done
+rec_a=$(cat /var/lib/vessel/containers/e2e-userns-a/userns 2>/dev/null); rec_b=$(cat /var/lib/vessel/containers/e2e-userns-b/userns 2>/dev/null)
+start_a=$(printf '%s\n' "$rec_a" | awk '$1 == "uid" {print $3}'); start_b=$(printf '%s\n' "$rec_b" | awk '$1 == "uid" {print $3}')
+eq "--userns=auto: the allocation is recorded" "uid 0 $start_a 65536" "$(printf '%s\n' "$rec_a" | head -1)"
+check "two running containers get different ranges ($start_a, $start_b)" test -n "$start_b" -a "$start_a" != "$start_b"
+eq "host ps: the container's process runs as the mapped uid" "$start_a" "$(ps -o uid= -p "${pid:-0}" | tr -d ' ')"
+eq "host: the container's root cannot chmod a host-owned device bound in" "Operation not permitted" \
+    "$("$V" exec e2e-userns-a chmod 666 /dev/null 2>&1 | sed 's/.*: //')"
+wait $a $b
+eq "host: the file the container made belongs to the mapped root" "$start_a:$start_a" \
+    "$(stat -c %u:%g /var/lib/vessel/snapshots/containers/e2e-userns-a/upper/made 2>&1)"
+"$V" rm e2e-userns-a e2e-userns-b >/dev/null
+eq "vessel rm: nothing left of either" "" "$(left_behind e2e-userns-a; left_behind e2e-userns-b)"
+
+out=$("$V" run --rm --uidmap 0:300000:1000 --uidmap 1000:400000:10 busybox sh -c 'cat /proc/self/uid_map /proc/self/gid_map; stat -c %u /bin/busybox' | tr -s ' ')
+eq "--uidmap: both maps, also used for gids, files 0 inside" \
+    "$(printf ' 0 300000 1000\n 1000 400000 10\n 0 300000 1000\n 1000 400000 10\n0')" "$out"
+eq "--gidmap alone serves uids too (a map without the tty group)" " 0 310000 5" "$("$V" run --rm --gidmap 0:310000:5 busybox cat /proc/self/uid_map | tr -s ' ')"
+badflag "bad userns" '--userns "private": use host, auto or auto:size=N' --userns=private busybox true
+badflag "bad userns size" '--userns "auto:size=0": the size must be a number from 1' --userns=auto:size=0 busybox true
+badflag "bad uidmap" '--uidmap "0:100000": use CONTAINER:HOST:SIZE' --uidmap 0:100000 busybox true
+badflag "overlapping gidmap" '--gidmap "5:200000:10": overlaps --gidmap "0:100000:10"' --gidmap 0:100000:10 --gidmap 5:200000:10 busybox true
+badflag "userns with uidmap" '--userns "auto": cannot be combined with --uidmap' --userns=auto --uidmap 0:1:1 busybox true
+badflag "unmapped user" "--user \"1000\": uid 1000 is not mapped in the container's user namespace (uids mapped: 0-99)" --userns=auto:size=100 -u 1000 busybox true
 finish

@@ -13,7 +13,8 @@ import java.util.stream.Stream;
 
 /**
  * A container's bundle under /var/lib/vessel/containers/ID: the config.json that `vessel run`
- * derived; the root filesystem is the container's snapshot (vessel-image), named by root.path.
+ * derived and, with a user namespace, the record of its host id range ({@link UsernsAllocations});
+ * the root filesystem is the container's snapshot (vessel-image), named by root.path.
  */
 record ContainerBundle(Path dir) {
 
@@ -40,7 +41,10 @@ record ContainerBundle(Path dir) {
         }
     }
 
-    /** Removes the bundle and the container's snapshot (unmounting it first). */
+    /**
+     * Removes the container's snapshot (unmounting it first), then the bundle: the id range is
+     * freed only once no file of the snapshot owned by it is left.
+     */
     void remove(ImageService images) {
         Images.removeSnapshot(images, dir.getFileName().toString());
         try (Stream<Path> s = Files.walk(dir)) {

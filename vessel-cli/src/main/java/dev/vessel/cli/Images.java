@@ -39,12 +39,23 @@ final class Images {
         }
     }
 
-    /** A mounted, writable snapshot of {@code image} for container {@code id}. */
-    static ContainerSnapshot snapshot(ImageService images, String id, Image image) {
+    /**
+     * A mounted, writable snapshot of {@code image} for container {@code id}; with a user
+     * namespace, its layers are seen through the container's mapping and its root is the container's root's.
+     */
+    static ContainerSnapshot snapshot(ImageService images, String id, Image image, ContainerIdMaps maps) {
         try {
-            ContainerSnapshot s = images.snapshots().create(id, image);
+            ContainerSnapshot s = images.snapshots().create(id, image, maps.hostRootUid(), maps.hostRootGid());
             try {
-                images.snapshots().mount(s);
+                if (maps.isHost()) {
+                    images.snapshots().mount(s);
+                } else {
+                    try (IdmappedLayers view = new IdmappedLayers(maps)) {
+                        images.snapshots().mount(s, view);
+                    } catch (java.io.UncheckedIOException | IllegalStateException e) {
+                        throw new IOException(e.getMessage(), e);
+                    }
+                }
             } catch (IOException | RuntimeException e) {
                 images.snapshots().remove(id);
                 throw e;

@@ -59,6 +59,19 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--security-opt", description = "seccomp=unconfined or seccomp=FILE (default: Docker's default profile)")
     List<String> securityOpts = new ArrayList<>();
 
+    @Option(names = "--userns", paramLabel = "MODE",
+            description = "host (default: the host's ids), or auto[:size=N]: a new user namespace whose root is an unused"
+                    + " range of N (65536) host ids, from /etc/subuid and /etc/subgid's \"containers\" entries or else 100000 up")
+    String userns;
+
+    @Option(names = "--uidmap", paramLabel = "CONTAINER:HOST:SIZE",
+            description = "map container uids to host uids in a new user namespace; repeatable (also the gid map unless --gidmap)")
+    List<String> uidmap = new ArrayList<>();
+
+    @Option(names = "--gidmap", paramLabel = "CONTAINER:HOST:SIZE",
+            description = "map container gids to host gids in a new user namespace; repeatable (also the uid map unless --uidmap)")
+    List<String> gidmap = new ArrayList<>();
+
     @Parameters(index = "0", paramLabel = "IMAGE")
     String image;
 
@@ -71,13 +84,15 @@ final class RunCommand implements Callable<Integer> {
         RunFlags flags = new RunFlags(name, tty, memory, cpus, pidsLimit, hostname, env, workdir, user, readOnly, command,
                 SecurityOpts.seccomp(securityOpts));
         flags.check();
+        UsernsMode usernsMode = UsernsMode.parse(userns, uidmap, gidmap);
         String id = flags.id();
         ImageService images = Images.service();
         Image img = Images.resolve(images, image);
         ContainerBundle bundle = ContainerBundle.reserve(storage, id);
         boolean ok = false;
         try {
-            ContainerSnapshot snap = Images.snapshot(images, id, img);
+            ContainerIdMaps maps = UsernsAllocations.of(storage).assign(usernsMode, bundle.dir());
+            ContainerSnapshot snap = Images.snapshot(images, id, img, maps);
             ProcessDefaults pd;
             try {
                 pd = ProcessDefaults.derive(img.config(), command, Optional.empty(), env, Optional.ofNullable(workdir),
@@ -85,7 +100,8 @@ final class RunCommand implements Callable<Integer> {
             } catch (IOException | IllegalArgumentException e) {
                 throw new RuntimeError("image \"" + image + "\": " + e.getMessage());
             }
-            bundle.write(flags.toSpec(id, snap.rootfs().toString(), pd));
+            maps.checkUser(Integer.toUnsignedLong(pd.uid()), Integer.toUnsignedLong(pd.gid()), user != null ? "--user \"" + user + "\"" : "image \"" + image + "\" user");
+            bundle.write(flags.toSpec(id, snap.rootfs().toString(), pd, maps));
             ContainerRuntime rt = new ContainerRuntime(storage.runtimeRoot(), storage.initBinary());
             int code = rt.run(new CreateOptions(id, bundle.dir(), null, null, 0, false, false), false, !rm);
             ok = true;

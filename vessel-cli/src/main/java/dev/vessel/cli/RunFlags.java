@@ -6,6 +6,8 @@ import dev.vessel.runtime.RuntimeError;
 import dev.vessel.runtime.spec.DefaultSpec;
 import dev.vessel.runtime.spec.Linux;
 import dev.vessel.runtime.spec.LinuxResources;
+import dev.vessel.runtime.spec.Mount;
+import dev.vessel.runtime.spec.Namespaces;
 import dev.vessel.runtime.spec.ProcessSpec;
 import dev.vessel.runtime.spec.Spec;
 import java.security.SecureRandom;
@@ -43,6 +45,11 @@ record RunFlags(String name, boolean tty, String memory, String cpus, Long pidsL
 
     /** The container's spec: runc's default, the image's process defaults (flags already applied), the limits. */
     Spec toSpec(String id, String rootfs, ProcessDefaults image) {
+        return toSpec(id, rootfs, image, ContainerIdMaps.HOST);
+    }
+
+    /** As {@link #toSpec(String, String, ProcessDefaults)}, with a new user namespace unless {@code maps} is the host's. */
+    Spec toSpec(String id, String rootfs, ProcessDefaults image, ContainerIdMaps maps) {
         Spec base = DefaultSpec.example(false);
         ProcessSpec p = base.process();
         List<String> environment = new ArrayList<>(image.env());
@@ -55,11 +62,35 @@ record RunFlags(String name, boolean tty, String memory, String cpus, Long pidsL
                 p.rlimits(), p.noNewPrivileges(), null, null, null, null, null, null);
         Linux l = base.linux();
         List<String> bounding = p.capabilities() == null ? List.of() : p.capabilities().bounding();
-        Linux linux = new Linux(l.uidMappings(), l.gidMappings(), l.timeOffsets(), l.sysctl(), resources(),
-                "/vessel/" + id, l.namespaces(), l.devices(), seccomp.profile(bounding), l.rootfsPropagation(), l.maskedPaths(),
+        List<Linux.Namespace> namespaces = new ArrayList<>(l.namespaces());
+        if (!maps.isHost()) {
+            namespaces.add(new Linux.Namespace(Namespaces.USER));
+        }
+        Linux linux = new Linux(maps.isHost() ? l.uidMappings() : maps.uids(), maps.isHost() ? l.gidMappings() : maps.gids(),
+                l.timeOffsets(), l.sysctl(), resources(), "/vessel/" + id, namespaces, l.devices(), seccomp.profile(bounding), l.rootfsPropagation(), l.maskedPaths(),
                 l.readonlyPaths(), l.mountLabel(), l.intelRdt(), l.personality(), l.netDevices());
-        return new Spec(base.ociVersion(), p, new Spec.Root(rootfs, readOnly), hostname(id), null, base.mounts(),
+        return new Spec(base.ociVersion(), p, new Spec.Root(rootfs, readOnly), hostname(id), null, mounts(base.mounts(), maps),
                 null, null, linux);
+    }
+
+    /**
+     * devpts refuses a gid= option naming a group that the user namespace does not map (EINVAL):
+     * with a small map the tty group (5) is left out and the kernel's default, the opener's gid, applies (as podman does).
+     */
+    static List<Mount> mounts(List<Mount> mounts, ContainerIdMaps maps) {
+        if (maps.isHost()) {
+            return mounts;
+        }
+        List<Mount> out = new ArrayList<>();
+        for (Mount m : mounts) {
+            if ("devpts".equals(m.type()) && m.options() != null) {
+                List<String> opts = m.options().stream().filter(o -> !o.startsWith("gid=")
+                        || maps.gids().stream().anyMatch(g -> g.containsContainerId(Long.parseLong(o.substring(4))))).toList();
+                m = new Mount(m.destination(), m.type(), m.source(), opts, m.uidMappings(), m.gidMappings());
+            }
+            out.add(m);
+        }
+        return out;
     }
 
     private String hostname(String id) {

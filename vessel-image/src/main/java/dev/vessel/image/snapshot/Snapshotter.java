@@ -33,6 +33,13 @@ import java.util.regex.Pattern;
  * fs, and the mount is made by mount(8) running with the container directory as its working
  * directory, with relative paths. The JVM never chdirs (that would affect all its threads).
  * Overlay resolves at most 500 lower layers, so that is the limit here as well.
+ *
+ * <p>Layer views (a container with a user namespace, see {@link LayerView}): each layer's view
+ * is mounted on {@code v/0}, {@code v/1}, ..., the overlay is made over those, and the views are
+ * detached again at once: overlay keeps private clones of its layers' mounts (idmapping
+ * included), so only the overlay itself stays mounted, as without views. The upper directory's
+ * root is then owned by the container's root as the host sees it, so that the container's root
+ * owns its "/" (overlay shows the upper root's owner there).
  */
 public final class Snapshotter {
     public static final Path DEFAULT_ROOT = Path.of("/var/lib/vessel/snapshots");
@@ -55,6 +62,11 @@ public final class Snapshotter {
 
     /** Unpacks the image's missing layers and creates the container's (unmounted) snapshot. */
     public ContainerSnapshot create(String id, Image image) throws IOException {
+        return create(id, image, 0, 0);
+    }
+
+    /** As {@link #create(String, Image)}, with the root of the writable layer owned by {@code rootUid}:{@code rootGid}. */
+    public ContainerSnapshot create(String id, Image image, long rootUid, long rootGid) throws IOException {
         if (!ID.matcher(id).matches()) {
             throw new IllegalArgumentException("container id \"" + id + "\" must be 1-128 letters, digits, '_', '.' or '-'");
         }
@@ -73,6 +85,10 @@ public final class Snapshotter {
         Files.createDirectories(tmp.resolve("l"));
         for (String d : List.of("upper", "work", "merged")) {
             Files.createDirectory(tmp.resolve(d));
+        }
+        if (rootUid != 0 || rootGid != 0) {
+            Files.setAttribute(tmp.resolve("upper"), "unix:uid", Math.toIntExact(rootUid));
+            Files.setAttribute(tmp.resolve("upper"), "unix:gid", Math.toIntExact(rootGid));
         }
         for (int i = 0; i < lowers.size(); i++) {
             Files.createSymbolicLink(tmp.resolve("l").resolve(Integer.toString(i, 36)), lowers.get(i));
@@ -105,18 +121,48 @@ public final class Snapshotter {
         return out;
     }
 
-    /** The overlay mount options, with relative paths valid from the snapshot's directory. */
-    static String options(int layerCount) {
+    /** The overlay mount options, with relative paths valid from the snapshot's directory ({@code lowers}: "l" or "v"). */
+    static String options(String lowers, int layerCount) {
         StringBuilder lower = new StringBuilder();
         for (int i = layerCount - 1; i >= 0; i--) { // overlay lists the topmost lower first
-            lower.append(lower.isEmpty() ? "" : ":").append("l/").append(Integer.toString(i, 36));
+            lower.append(lower.isEmpty() ? "" : ":").append(lowers).append('/').append(Integer.toString(i, 36));
         }
         return "lowerdir=" + lower + ",upperdir=upper,workdir=work";
     }
 
     /** Mounts the container's root filesystem on {@link ContainerSnapshot#rootfs()}. */
     public void mount(ContainerSnapshot s) throws IOException {
-        String opts = options(s.chain().size());
+        mountOverlay(s, "l");
+    }
+
+    /** As {@link #mount(ContainerSnapshot)}, with every layer presented through {@code view}. */
+    public void mount(ContainerSnapshot s, LayerView view) throws IOException {
+        Path views = s.dir().resolve("v");
+        List<Path> mounted = new ArrayList<>();
+        try {
+            for (int i = 0; i < s.chain().size(); i++) {
+                Path target = Files.createDirectories(views.resolve(Integer.toString(i, 36)));
+                view.mount(layers.fs(s.chain().get(i)), target);
+                mounted.add(target);
+            }
+            mountOverlay(s, "v");
+        } catch (IOException | RuntimeException e) {
+            for (Path p : mounted.reversed()) {
+                try {
+                    NativeFs.unmount(p, true);
+                } catch (IOException again) {
+                    e.addSuppressed(again);
+                }
+            }
+            throw e;
+        }
+        for (Path p : mounted.reversed()) {
+            NativeFs.unmount(p, true); // the overlay holds its own clones of them
+        }
+    }
+
+    private void mountOverlay(ContainerSnapshot s, String lowers) throws IOException {
+        String opts = options(lowers, s.chain().size());
         if (opts.length() >= PAGE) {
             throw new IOException("overlay options for " + s.chain().size() + " layers exceed one page");
         }
@@ -141,14 +187,32 @@ public final class Snapshotter {
     }
 
     public boolean isMounted(ContainerSnapshot s) throws IOException {
-        String target = s.rootfs().toRealPath().toString();
-        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-            String[] f = line.split(" ");
-            if (f.length > 4 && f[4].replace("\\040", " ").equals(target)) {
-                return true;
+        return mountTargets().contains(s.rootfs().toRealPath().toString());
+    }
+
+    /** Mount points strictly below {@code dir}, deepest first. */
+    static List<Path> mountsBelow(Path dir) throws IOException {
+        String prefix = dir.toRealPath() + "/";
+        List<Path> out = new ArrayList<>();
+        for (String target : mountTargets()) {
+            if (target.startsWith(prefix)) {
+                out.add(Path.of(target));
             }
         }
-        return false;
+        out.sort(java.util.Comparator.comparingInt(Path::getNameCount).reversed());
+        return out;
+    }
+
+    /** Every mount point of our mount namespace (mountinfo's fifth field, with its octal escape of spaces undone). */
+    private static List<String> mountTargets() throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] f = line.split(" ");
+            if (f.length > 4) {
+                out.add(f[4].replace("\\040", " "));
+            }
+        }
+        return out;
     }
 
     public void unmount(ContainerSnapshot s) throws IOException {
@@ -161,6 +225,11 @@ public final class Snapshotter {
     public void remove(String id) throws IOException {
         ContainerSnapshot s = get(id);
         unmount(s);
+        // A crash between mounting a layer view and detaching it leaves the view mounted: deleting
+        // the tree through it would delete the shared layer's files.
+        for (Path p : mountsBelow(s.dir())) {
+            NativeFs.unmount(p, true);
+        }
         Path trash = containers.resolve(".rm-" + id);
         Files.move(s.dir(), trash, java.nio.file.StandardCopyOption.ATOMIC_MOVE); // gone from list() at once
         LayerUnpacker.deleteTree(trash);

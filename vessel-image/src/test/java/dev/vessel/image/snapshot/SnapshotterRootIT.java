@@ -96,6 +96,67 @@ class SnapshotterRootIT {
         assertFalse(snaps.isMounted(s));
     }
 
+    private static void bindMount(Path source, Path target) throws IOException {
+        try {
+            Process p = new ProcessBuilder("mount", "--bind", source.toString(), target.toString()).inheritIO().start();
+            assertEquals(0, p.waitFor(), "mount --bind " + source);
+        } catch (InterruptedException e) {
+            throw new IOException(e);
+        }
+    }
+
+    private static long mountsBelow(Path dir) throws IOException {
+        String prefix = dir.toRealPath() + "/";
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> l.split(" ")[4].startsWith(prefix)).count();
+    }
+
+    @Test
+    void layerViewsAreMountedForTheOverlayAndDetachedRightAfter() throws IOException {
+        Image img = TestImages.build(store, "test/view:1", List.of(new TarBuilder().file("a", "base", 0644).build(),
+                new TarBuilder().file("b", "top", 0644).build()));
+        ContainerSnapshot s = snaps.create("viewed", img, 4242, 4343);
+        assertEquals(4242, Files.getAttribute(s.dir().resolve("upper"), "unix:uid"), "the container's root owns its /");
+        assertEquals(4343, Files.getAttribute(s.dir().resolve("upper"), "unix:gid"));
+        List<Path> seen = new ArrayList<>();
+        snaps.mount(s, (layer, target) -> {
+            seen.add(layer);
+            bindMount(layer, target);
+        });
+        assertEquals(List.of(snaps.layers().fs(s.chain().get(0)), snaps.layers().fs(s.chain().get(1))), seen, "base first");
+        assertEquals(1, mountsBelow(s.dir()), "only the overlay stays mounted");
+        assertEquals("base", Files.readString(s.rootfs().resolve("a")), "the overlay still reads the detached views");
+        assertEquals("top", Files.readString(s.rootfs().resolve("b")));
+        snaps.remove("viewed");
+        assertFalse(Files.exists(s.dir()));
+    }
+
+    @Test
+    void aFailingViewLeavesNothingMounted() throws IOException {
+        Image img = TestImages.build(store, "test/view:2", List.of(new TarBuilder().file("a", "1", 0644).build(),
+                new TarBuilder().file("b", "2", 0644).build()));
+        ContainerSnapshot s = snaps.create("half", img);
+        IOException e = assertThrows(IOException.class, () -> snaps.mount(s, (layer, target) -> {
+            if (layer.equals(snaps.layers().fs(s.chain().get(1)))) {
+                throw new IOException("no view for the second layer");
+            }
+            bindMount(layer, target);
+        }));
+        assertEquals("no view for the second layer", e.getMessage());
+        assertEquals(0, mountsBelow(s.dir()));
+        assertFalse(snaps.isMounted(s));
+    }
+
+    @Test
+    void removeDetachesAViewLeftMountedByACrashInsteadOfDeletingTheLayer() throws IOException {
+        Image img = TestImages.build(store, "test/view:3", List.of(new TarBuilder().file("keep", "me", 0644).build()));
+        ContainerSnapshot s = snaps.create("crashed", img);
+        Path layer = snaps.layers().fs(s.chain().getFirst());
+        bindMount(layer, Files.createDirectories(s.dir().resolve("v/0")));
+        snaps.remove("crashed");
+        assertEquals("me", Files.readString(layer.resolve("keep")), "the shared layer survives");
+        assertEquals(0, mountsBelow(dir.resolve("snapshots")));
+    }
+
     @Test
     void aCorruptLayerIsRefusedAndLeavesNoSnapshot() throws IOException {
         Image img = TestImages.build(store, "test/bad:1", List.of(new TarBuilder().file("a", "a", 0644).build()));

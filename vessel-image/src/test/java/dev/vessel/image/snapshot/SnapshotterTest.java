@@ -19,8 +19,8 @@ class SnapshotterTest {
 
     @Test
     void overlayOptionsListTheTopLayerFirstAndFitAPageAtTheKernelLimit() {
-        assertEquals("lowerdir=l/2:l/1:l/0,upperdir=upper,workdir=work", Snapshotter.options(3));
-        String max = Snapshotter.options(Snapshotter.MAX_LAYERS);
+        assertEquals("lowerdir=l/2:l/1:l/0,upperdir=upper,workdir=work", Snapshotter.options("l", 3));
+        String max = Snapshotter.options("l", Snapshotter.MAX_LAYERS);
         assertTrue(max.length() < 4096, "500 layers take " + max.length() + " bytes");
         assertTrue(max.startsWith("lowerdir=l/dv:l/du:"), max.substring(0, 30));
     }
