@@ -41,6 +41,11 @@ final class Helper implements AutoCloseable {
         return new Helper(mapped(() -> InitSession.start(init, b.build(), stdio, fds)));
     }
 
+    /** Who takes the seccomp listener (see {@link InitSession#onSeccompListener}). */
+    void onSeccompListener(java.util.function.IntConsumer handler) {
+        session.onSeccompListener(handler);
+    }
+
     int awaitPid() {
         return mapped(session::awaitPid);
     }
