@@ -32,6 +32,7 @@ import java.util.function.IntConsumer;
  *   try (InitSession s = InitSession.start(plan, Stdio.INHERIT, List.of())) {
  *       int pid = s.awaitPid();      // the container process exists, waiting
  *       ... write uid_map/gid_map, join the cgroup ...
+ *       s.onSeccompListener(fd -> ...); // a filter with SCMP_ACT_NOTIFY: its listener, before READY
  *       s.proceed();                 // GO: it runs the rest of the plan
  *       s.awaitReady();              // READY (stopped at the fifo) or EXECED
  *       s.awaitExit();               // MONITOR mode only
