@@ -63,7 +63,7 @@ class SeccompNotifyIT extends RootRuntimeTest {
 
     @Test
     void createHandsTheAgentTheProcessStateAndTheListener() throws Exception {
-        notifyingBundle("mkdir /tmp/x 2> /out/err; echo $? > /out/rc; test -d /tmp/x && echo exists > /out/exists");
+        notifyingBundle("ls -l /proc/self/fd/ > /out/fds; mkdir /tmp/x 2> /out/err; echo $? > /out/rc; test -d /tmp/x && echo exists > /out/exists");
         try (NotifyAgent agent = NotifyAgent.listen(socket, 0, EROFS)) {
             rt.create(opts("ntf-create"));
             JsonNode m = Bundles.JSON.readTree(agent.message.get(10, TimeUnit.SECONDS));
@@ -84,6 +84,7 @@ class SeccompNotifyIT extends RootRuntimeTest {
             assertEquals("1", Bundles.out(bundle, "rc"));
             assertTrue(Bundles.out(bundle, "err").contains("Read-only file system"), "the agent's errno: " + Bundles.out(bundle, "err"));
             assertFalse(Files.exists(bundle.resolve("out/exists")));
+            assertFalse(Bundles.out(bundle, "fds").contains("seccomp"), "the container holds no listener: " + Bundles.out(bundle, "fds"));
             assertFalse(agent.seen.isEmpty());
             agent.seen.forEach(n -> assertTrue(MKDIR_NRS.contains(n.nr()), "only mkdir is notified: " + agent.seen));
         }
@@ -125,6 +126,24 @@ class SeccompNotifyIT extends RootRuntimeTest {
             assertEquals("running", m.path("state").path("status").asText());
             assertEquals(1, agent.seen.size(), agent.seen.toString());
         }
+    }
+
+    /** The runtime closes its copies of the listener and of the agent's connection. */
+    @Test
+    void theRuntimeKeepsNoDescriptor() throws Exception {
+        notifyingBundle("mkdir /tmp/x");
+        long[] open = new long[3];
+        for (int i = 0; i < open.length; i++) { // the first round loads classes and opens jars
+            try (NotifyAgent agent = NotifyAgent.listen(socket, 0, 0)) {
+                assertEquals(0, rt.run(opts("ntf-fds"), false, false));
+                assertEquals(1, agent.fdsReceived);
+            }
+            Files.delete(socket);
+            try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+                open[i] = fds.count();
+            }
+        }
+        assertEquals(open[1], open[2], "descriptors open after rounds 2 and 3");
     }
 
     @Test
