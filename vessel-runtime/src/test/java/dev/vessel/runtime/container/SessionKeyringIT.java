@@ -137,6 +137,32 @@ class SessionKeyringIT extends RootRuntimeTest {
         assertEquals(null, named(nonew, "_ses.kr-exec-nonew"));
     }
 
+    /** With a user namespace runc makes the keyring searchable by "other": the container's uids are not its owner's. */
+    @Test
+    void inAUserNamespaceTheKeyringIsSearchableByOthers() throws Exception {
+        ObjectNode c = Bundles.create(bundle, "cat /proc/keys > /out/keys");
+        ObjectNode linux = (ObjectNode) c.get("linux");
+        ((ArrayNode) linux.get("namespaces")).addObject().put("type", "user");
+        linux.putArray("uidMappings").addObject().put("containerID", 0).put("hostID", 100000).put("size", 65536);
+        linux.putArray("gidMappings").addObject().put("containerID", 0).put("hostID", 100000).put("size", 65536);
+        ArrayNode masked = (ArrayNode) linux.get("maskedPaths");
+        for (int i = masked.size() - 1; i >= 0; i--) {
+            if (masked.get(i).asText().equals("/proc/keys")) {
+                masked.remove(i);
+            }
+        }
+        Bundles.write(bundle, c);
+        Files.setPosixFilePermissions(bundle.resolve("out"), PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x")); // the mapped root must reach the rootfs
+        // A rootfs for the namespace, owned by its root, which makes the mount points in it.
+        assertEquals(0, new ProcessBuilder("chown", "-hR", "100000:100000", bundle.resolve("rootfs").toString()).start().waitFor());
+        assertEquals(0, rt.run(opts("kr-userns"), false, false));
+        Key ses = named(keys("keys"), "_ses.kr-userns");
+        assertNotNull(ses, "the container's keyring: " + keys("keys"));
+        assertTrue((ses.perm() & 0x8) != 0, "KEY_OTH_SEARCH: " + Long.toHexString(ses.perm()));
+        assertEquals(0, ses.perm() & KEY_USR_SEARCH, "only what runc adds: " + Long.toHexString(ses.perm()));
+    }
+
     private int exec(String id, String out) {
         return rt.exec(new ExecOptions(id, null, List.of("sh", "-c", "cat /proc/keys > /out/" + out), null, List.of(), false,
                 "1000:1000", List.of(), false, null, false, List.of(), 0, null, false, null, null));
