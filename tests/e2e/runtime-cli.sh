@@ -54,6 +54,68 @@ out=$(LISTEN_FDS=1 "$VR" --root "$root" run --bundle "$B" --preserve-fds 1 fds 3
 eq "LISTEN_FDS and --preserve-fds reach the container in order" "1:1 via-fd3 via-fd4" "$(echo $out)"
 set_json "$B/config.json" 'c["process"]["args"] = ["sleep", "100"]'
 
+# SCMP_ACT_NOTIFY: the agent at listenerPath gets the process state and the listener, and its
+# answer (ENOSPC, which a read-only root would never give) is what the container's mkdir sees.
+cat > "$work/seccomp-agent.py" <<'PY'
+# A seccomp agent for the end-to-end tests: listens on argv[1], takes one ContainerProcessState
+# with its listener (SCM_RIGHTS), writes the JSON to argv[2], then answers each notified syscall
+# with errno argv[3] (SECCOMP_IOCTL_NOTIF_RECV / _SEND) until the container's process is gone.
+import fcntl, os, select, socket, struct, sys
+
+path, out, errno = sys.argv[1], sys.argv[2], int(sys.argv[3])
+NOTIF_RECV, NOTIF_SEND = 0xC0502100, 0xC0182101  # _IOWR('!', 0, 80), _IOWR('!', 1, 24)
+server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+server.bind(path)
+server.listen(1)
+open(out + ".ready", "w").close()
+conn, _ = server.accept()
+data, fds, _, _ = socket.recv_fds(conn, 65536, 4)
+while True:  # the runtime closes the connection after its one message
+    more = conn.recv(65536)
+    if not more:
+        break
+    data += more
+open(out, "wb").write(data)
+listener = fds[0]
+poll = select.poll()
+poll.register(listener, select.POLLIN)
+while True:
+    events = poll.poll(10000)
+    if not events or events[0][1] & select.POLLHUP:
+        break
+    notif = bytearray(80)
+    try:
+        fcntl.ioctl(listener, NOTIF_RECV, notif)
+    except OSError:
+        continue  # the process went away before we took it
+    fcntl.ioctl(listener, NOTIF_SEND, bytearray(struct.pack("<QqiI", struct.unpack_from("<Q", notif)[0], 0, -errno, 0)))
+PY
+python3 "$work/seccomp-agent.py" "$work/agent.sock" "$work/agent.json" 28 & agent=$!
+for _ in $(seq 100); do [ -e "$work/agent.json.ready" ] && break; sleep 0.05; done
+cp "$B/config.json" "$work/good.json"
+set_json "$B/config.json" 'c["process"]["args"] = ["mkdir", "/x"]; c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW",
+    "listenerPath": sys.argv[1].replace("config.json", "../agent.sock"), "listenerMetadata": "e2e",
+    "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]}'
+out=$("$VR" --root "$root" run --bundle "$B" n1 2>&1); code=$?
+wait $agent
+eq "notify: mkdir fails" 1 "$code"
+contains "notify: with the agent's errno" "No space left on device" "$out"
+contains "notify: the agent got the process state" '"fds":["seccompFd"]' "$(cat "$work/agent.json")"
+contains "notify: with the metadata" '"metadata":"e2e"' "$(cat "$work/agent.json")"
+out=$("$VR" --root "$root" run --bundle "$B" n2 2>&1); code=$?
+check "notify: nobody at listenerPath fails" test $code -ne 0
+contains "notify: the error names listenerPath" "linux.seccomp.listenerPath" "$out"
+eq "notify: nothing left" "" "$("$VR" --root "$root" list -q)"
+cp "$work/good.json" "$B/config.json"
+
+# Session keyrings: a new one per container (runc's "_ses.<id>"), the caller's with --no-new-keyring.
+# As uid 1000 the process sees in /proc/keys only the root-owned keyrings it possesses.
+set_json "$B/config.json" 'c["process"]["user"]["uid"] = 1000; c["process"]["args"] = ["sh", "-c", "grep -c \" _ses\\.k[12]: \" /proc/keys"];
+c["linux"]["maskedPaths"] = [p for p in c["linux"]["maskedPaths"] if p != "/proc/keys"]'
+eq "a new session keyring per container" 1 "$("$VR" --root "$root" run --bundle "$B" k1)"
+eq "--no-new-keyring keeps the caller's" 0 "$("$VR" --root "$root" run --no-new-keyring --bundle "$B" k2)"
+cp "$work/good.json" "$B/config.json"
+
 # Bad input: one line naming the field, non-zero exit, nothing left behind.
 bad() {
     local name="$1" id="$2" expect="$3" edit="$4"

@@ -17,6 +17,11 @@
  *   joins the cgroup
  *   GO ---------------------------> relays GO ---------------------------->  runs the ops after CLONE
  *                                                           <-- READY ---  at WAIT_START, then blocks
+ *                                    [a SECCOMP op whose flags hold SECCOMP_FILTER_FLAG_NEW_LISTENER:]
+ *                                    pidfd_getfd(child, N) <-- LISTENER(N) --  loaded the filter, its
+ *                                    LISTENER_TAKEN ------------------------>  listener is fd N; closes
+ *   <------------ LISTENER + the fd (SCM_RIGHTS)                              N, goes on
+ *   hands it to linux.seccomp.listenerPath
  *   <-------------------------------- READY                                 in open(fifo, O_WRONLY)
  *   [DETACH: the helper exits 0]                                            until `start` reads it
  *                                                      <-- EOF ----------  execve closed the sync
@@ -32,6 +37,13 @@
  *   A failing op, in the helper or the child: ERROR(op index, errno), then exit 1 (the child's
  *   ERROR is relayed by the helper, which reaps the child). Index 0xffffffff means the plan
  *   itself was malformed. If Java closes the channel before GO, the helper kills the child.
+ *   The listener goes up by number and is taken with pidfd_getfd, as runc does: once the filter is
+ *   loaded a NOTIFY rule may match any syscall the child makes (sendmsg included) and would block
+ *   it for good, nobody but the child holding the listener yet. So the child only write()s and
+ *   read()s (spec validation refuses NOTIFY on write) until the helper, which has no filter, holds
+ *   a copy; after that a notified syscall simply waits for the agent, which Java hands the fd to
+ *   before it waits for READY. Needs Linux 5.6 (pidfd_getfd).
+ *
  *   The child talks only to the helper (SOCK_SEQPACKET pair, one frame per message); the helper
  *   is the only writer on the channel. The helper's exit after READY in DETACH mode reparents
  *   the container process to the caller's subreaper, as runc does.
@@ -39,13 +51,16 @@
  * Wire encoding (little-endian). Every message is a frame: u32 type, u32 length, payload.
  *   Java -> helper   0x100 HEADER  u32 magic 0x504c5356 ("VSLP"), u32 version 1,
  *                                  u32 mode (1 DETACH, 2 MONITOR), u32 op count
- *                    1..32  OP     the op's fields, in the order of OPS below
+ *                    1..33  OP     the op's fields, in the order of OPS below
  *                    0x101  GO     (empty)
+ *   helper -> child  0x102  LISTENER_TAKEN (empty): the helper holds its copy of the listener
  *   helper -> Java   0x200  PID    u32 pid of the child in the helper's pid namespace
  *                    0x201  READY  (empty)
  *                    0x202  EXECED (empty)
  *                    0x203  ERROR  u32 op index, u32 errno
  *                    0x204  EXIT   u32 wait status
+ *                    0x205  LISTENER (empty payload, the seccomp listener fd as SCM_RIGHTS)
+ *   child -> helper  0x205  LISTENER u32 the listener's fd number in the child
  *   Field codes: u = u32, q = u64, b = bool as u32 0/1, s = string (u32 length + UTF-8 bytes,
  *   no NUL), L = string list (u32 count + strings), I = u32 list (u32 count + u32s),
  *   B = bytes (u32 length + bytes). An empty string for a mount's source, fstype or data is
@@ -66,6 +81,7 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
+#include <linux/keyctl.h>
 #include <linux/openat2.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
@@ -124,15 +140,16 @@
     X(29, CHECK_EXEC, "ss")             \
     X(30, WAIT_START, "s")              \
     X(31, EXEC, "ssLL")                 \
-    X(32, CONSOLE, "us")
+    X(32, CONSOLE, "us")                \
+    X(33, JOIN_SESSION_KEYRING, "suu")
 
 #define X_ENUM(code, name, fields) OP_##name = code,
 enum { OPS(X_ENUM) OP_LAST };
 #define X_FORMAT(code, name, fields) [code] = fields,
 static const char *const FORMAT[] = {OPS(X_FORMAT)};
 
-enum { MSG_HEADER = 0x100, MSG_GO = 0x101, MSG_PID = 0x200, MSG_READY = 0x201, MSG_EXECED = 0x202,
-       MSG_ERROR = 0x203, MSG_EXIT = 0x204 };
+enum { MSG_HEADER = 0x100, MSG_GO = 0x101, MSG_LISTENER_TAKEN = 0x102, MSG_PID = 0x200, MSG_READY = 0x201,
+       MSG_EXECED = 0x202, MSG_ERROR = 0x203, MSG_EXIT = 0x204, MSG_LISTENER = 0x205 };
 enum { MODE_DETACH = 1, MODE_MONITOR = 2 };
 #define PLAN_MAGIC 0x504c5356u
 #define PLAN_VERSION 1u
@@ -200,6 +217,28 @@ static void send_error(int fd, uint32_t index, int err) {
 
 static void send_u32(uint32_t type, uint32_t value) {
     (void)send_frame(channel, type, &value, 4); /* Java may be gone (daemon restart): we go on */
+}
+
+/* One sendmsg of data with fd attached (SCM_RIGHTS); data is small enough to go at once. */
+static int send_with_fd(int sock, const void *data, size_t len, int fd) {
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } control;
+    memset(&control, 0, sizeof control);
+    struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                         .msg_controllen = sizeof control.buf};
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+    ssize_t sent;
+    do {
+        sent = sendmsg(sock, &msg, MSG_NOSIGNAL);
+    } while (sent < 0 && errno == EINTR);
+    return sent < 0 ? -errno : 0;
 }
 
 /* ---------------------------------------------------------------- plan decoding */
@@ -618,12 +657,68 @@ static int op_caps(struct op *op) {
     return 0;
 }
 
+/* The listener to the helper (see "Protocol"): only write and read until the helper holds a copy. */
+static int hand_over_listener(int listener) {
+    uint32_t msg[3] = {MSG_LISTENER, 4, (uint32_t)listener}, reply[2];
+    ssize_t n;
+    do {
+        n = write(sync_fd, msg, sizeof msg);
+    } while (n < 0 && errno == EINTR);
+    int r = n < 0 ? err() : 0;
+    if (r == 0) {
+        do {
+            n = read(sync_fd, reply, sizeof reply);
+        } while (n < 0 && errno == EINTR);
+        r = n < 0 ? err() : (n != (ssize_t)sizeof reply || reply[0] != MSG_LISTENER_TAKEN) ? -EPROTO : 0;
+    }
+    close(listener); /* the exec must not leave the container holding its own listener */
+    return r;
+}
+
 static int op_seccomp(struct op *op) {
     if (op->nbytes % sizeof(struct sock_filter) || op->nbytes / sizeof(struct sock_filter) > 0xffff)
         return -EINVAL;
     struct sock_fprog prog = {.len = (unsigned short)(op->nbytes / sizeof(struct sock_filter)),
                               .filter = (struct sock_filter *)op->bytes};
-    return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, (unsigned)op->n[0], &prog) < 0 ? err() : 0;
+    long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, (unsigned)op->n[0], &prog);
+    if (fd < 0)
+        return err();
+    return op->n[0] & SECCOMP_FILTER_FLAG_NEW_LISTENER ? hand_over_listener((int)fd) : 0;
+}
+
+/* JOIN_SESSION_KEYRING: join (or create) the named session keyring, then perm = (perm & mask) | set,
+ * runc's way of letting the container's processes search it. ENOSYS (a kernel without keyrings)
+ * is success: the keyring is isolation at best effort, as runc treats it. */
+static int op_join_session_keyring(struct op *op) {
+    long id = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, op->s[0]);
+    if (id < 0)
+        return errno == ENOSYS ? 0 : err();
+    uint32_t mask = (uint32_t)op->n[0], set = (uint32_t)op->n[1];
+    if (mask == 0xffffffffu && set == 0)
+        return 0;
+    /* The description is "type;uid;gid;perm;name", perm in hex; the first call gives its size. */
+    long size = syscall(SYS_keyctl, KEYCTL_DESCRIBE, id, NULL, 0);
+    if (size < 0)
+        return err();
+    char *desc = malloc((size_t)size + 1);
+    if (!desc)
+        return -ENOMEM;
+    long n = syscall(SYS_keyctl, KEYCTL_DESCRIBE, id, desc, size);
+    int r = n < 0 ? err() : 0;
+    if (r == 0) {
+        desc[n < size ? n : size] = 0;
+        char *p = desc;
+        for (int field = 0; field < 3 && p; field++)
+            p = strchr(p, ';') ? strchr(p, ';') + 1 : NULL;
+        char *end;
+        unsigned long perm = p ? strtoul(p, &end, 16) : 0;
+        if (!p || *end != ';')
+            r = -EPROTO;
+        else if (syscall(SYS_keyctl, KEYCTL_SETPERM, id, ((uint32_t)perm & mask) | set) < 0)
+            r = err();
+    }
+    free(desc);
+    return r;
 }
 
 /* Walks searchPath as execvpe does (an empty entry is the current directory). With do_exec it
@@ -700,27 +795,8 @@ static int op_console(int sock, const char *console) {
         r = err();
         goto out;
     }
-    union {
-        struct cmsghdr align;
-        char buf[CMSG_SPACE(sizeof(int))];
-    } control;
-    memset(&control, 0, sizeof control);
-    struct iovec iov = {.iov_base = name, .iov_len = strlen(name)};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-                         .msg_controllen = sizeof control.buf};
-    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
-    cmsg->cmsg_level = SOL_SOCKET;
-    cmsg->cmsg_type = SCM_RIGHTS;
-    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(cmsg), &master, sizeof(int));
-    ssize_t sent;
-    do {
-        sent = sendmsg(sock, &msg, MSG_NOSIGNAL);
-    } while (sent < 0 && errno == EINTR);
-    if (sent < 0) {
-        r = err();
+    if ((r = send_with_fd(sock, name, strlen(name), master)) < 0)
         goto out;
-    }
     for (int fd = 0; fd < 3; fd++) {
         if (dup2(peer, fd) < 0) {
             r = err();
@@ -833,6 +909,8 @@ static int run_op(struct op *op) {
         return exec_lookup(s[0], s[1], op->list[0], op->list[1], 1);
     case OP_CONSOLE:
         return op_console((int)n[0], s[0]);
+    case OP_JOIN_SESSION_KEYRING:
+        return op_join_session_keyring(op);
     }
     return -EINVAL;
 }
@@ -879,6 +957,33 @@ static void child(struct op *ops, uint32_t count, uint32_t clone_index, const si
     }
     send_error(sync_fd, count, EINVAL); /* the plan ended without EXEC */
     _exit(1);
+}
+
+/* The helper's copy of the child's seccomp listener, then LISTENER_TAKEN (the child closes its
+ * copy), then the listener up to Java. The helper has no filter, so its sendmsg cannot block. */
+static int take_listener(pid_t pid, int child_fd) {
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (pidfd < 0)
+        return err();
+    int fd = (int)syscall(SYS_pidfd_getfd, pidfd, child_fd, 0);
+    int r = fd < 0 ? err() : 0;
+    close(pidfd);
+    if (r < 0)
+        return r;
+    if ((r = send_frame(sync_fd, MSG_LISTENER_TAKEN, NULL, 0)) == 0) {
+        uint32_t frame[2] = {MSG_LISTENER, 0};
+        r = send_with_fd(channel, frame, sizeof frame, fd);
+    }
+    close(fd);
+    return r;
+}
+
+/* The SECCOMP op that asked for a listener, for errors in handing it over. */
+static uint32_t listener_index(const struct op *ops, uint32_t count) {
+    for (uint32_t i = 0; i < count; i++)
+        if (ops[i].type == OP_SECCOMP && (ops[i].n[0] & SECCOMP_FILTER_FLAG_NEW_LISTENER))
+            return i;
+    return PLAN_INDEX;
 }
 
 static void report_exit(int status) {
@@ -1027,6 +1132,13 @@ int main(int argc, char **argv) {
             send_error(channel, msg[2], (int)msg[3]);
             waitpid((pid_t)pid, NULL, 0);
             return 1;
+        } else if (n == 12 && msg[0] == MSG_LISTENER) {
+            if ((r = take_listener((pid_t)pid, (int)msg[2])) < 0) {
+                send_error(channel, listener_index(ops, count), -r);
+                kill((pid_t)pid, SIGKILL); /* it waits for LISTENER_TAKEN, which will not come */
+                waitpid((pid_t)pid, NULL, 0);
+                return 1;
+            }
         }
     }
     close(sync_fd);

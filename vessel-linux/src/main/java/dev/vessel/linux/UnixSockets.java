@@ -77,7 +77,10 @@ public final class UnixSockets {
     /** A message received with its descriptors (close-on-exec). */
     public record Received(byte[] data, int[] fds) {}
 
-    /** sendmsg with {@code data} (at least one byte: a stream carries no empty messages) and SCM_RIGHTS {@code fds}. */
+    /**
+     * sendmsg with {@code data} (at least one byte: a stream carries no empty messages) and
+     * SCM_RIGHTS {@code fds}; all of the data is sent, the descriptors with its first part.
+     */
     public static void sendFds(int socket, byte[] data, int... fds) {
         if (data.length == 0) {
             throw new IllegalArgumentException("sendFds needs at least one byte of data to carry the descriptors");
@@ -105,6 +108,11 @@ public final class UnixSockets {
                 n = LibC.sendmsg(socket, msg, MSG_NOSIGNAL);
             } while (n == -Errno.EINTR.number()); // nothing was sent
             LinuxException.check(n, "sendmsg(" + socket + ", " + data.length + " bytes, " + fds.length + " fds)");
+            if (n < data.length) {
+                // A stream socket may take part of a large message (a signal, a full buffer); the
+                // descriptors went with the first byte, the rest is plain data.
+                Fds.sendFully(socket, java.util.Arrays.copyOfRange(data, (int) n, data.length));
+            }
         }
     }
 

@@ -39,7 +39,7 @@ public final class AotTrain implements Callable<Integer> {
         byte[] json = StateStore.toJson(spec);
         Spec parsed = SpecParser.parse(json, "config.json");
         SpecValidator.validate(parsed);
-        PlanBuilder.container(parsed, new PlanBuilder.Options(Path.of("/tmp"), Path.of("/tmp/rootfs"), "/tmp/fifo", false, 0, false, null, -1));
+        PlanBuilder.container(parsed, new PlanBuilder.Options(Path.of("/tmp"), Path.of("/tmp/rootfs"), "/tmp/fifo", false, 0, false, null, -1, "_ses.aot"));
         CommandLine cl = RuntimeMain.commandLine(null);
         for (String verb : cl.getSubcommands().keySet()) {
             cl.getSubcommands().get(verb).getUsageMessage();

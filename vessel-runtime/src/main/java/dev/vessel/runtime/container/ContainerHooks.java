@@ -38,7 +38,7 @@ final class ContainerHooks {
             List<String> env = h.env() == null ? List.of() : h.env();
             ProcessSpec p = new ProcessSpec(false, null, null, argv, null, env, "/", null, null, false, null, null, null,
                     null, null, null);
-            List<LaunchPlan.Step> steps = new ArrayList<>(PlanBuilder.exec(containerPid, p, null, 0, true, -1));
+            List<LaunchPlan.Step> steps = new ArrayList<>(PlanBuilder.exec(containerPid, p, null, 0, true, -1, null));
             // The plan's exec looks args[0] up on PATH; a hook names its executable by path, args[0] is argv[0].
             steps.removeIf(s -> s.op() instanceof Op.CheckExec || s.op() instanceof Op.Exec);
             steps.add(new LaunchPlan.Step(new Op.Exec(h.path(), "", argv, env), field));

@@ -56,7 +56,7 @@ public final class ContainerRuntime {
         if (st != Status.RUNNING && st != Status.CREATED && st != Status.PAUSED) {
             throw new RuntimeError("cannot exec in container \"" + o.id() + "\": it is " + st.oci() + ", not running");
         }
-        return new Executor(store, initBinary).exec(s, spec(s), cgroup(s), o);
+        return new Executor(store, initBinary).exec(s, st, spec(s), cgroup(s), o);
     }
 
     public void start(String id) {

@@ -141,7 +141,8 @@ final class Creator {
                 socket = pair.second();
             }
             List<LaunchPlan.Step> steps = PlanBuilder.container(spec, new PlanBuilder.Options(o.bundle(), rootfs, fifo, o.noPivot(),
-                    listen + o.preserveFds(), monitor, cg.paths(), terminal ? 3 + listen + o.preserveFds() : -1));
+                    listen + o.preserveFds(), monitor, cg.paths(), terminal ? 3 + listen + o.preserveFds() : -1,
+                    o.noNewKeyring() ? null : PlanBuilder.sessionKeyring(o.id())));
             try {
                 l.helper = Helper.start(initBinary, steps, monitor, listen + o.preserveFds(),
                         socket >= 0 ? List.of(socket) : List.of());
@@ -153,6 +154,11 @@ final class Creator {
             int pid = l.helper.awaitPid();
             // Once the process exists, undoing means killing it, whether or not the helper still waits.
             l.rollback.add(() -> Teardown.killAndWait(pid));
+            if (linux != null && linux.seccomp() != null) {
+                // Arrives after GO, before READY: l.state is saved by then.
+                l.helper.onSeccompListener(fd -> SeccompAgent.handOver(linux.seccomp(), fd, pid,
+                        ContainerRuntime.ociState(l.state, Status.CREATING)));
+            }
             IdMaps.write(pid, linux);
             cg.apply(pid);
             cg.set(dev.vessel.runtime.launch.DeviceRules.forContainer(spec));
@@ -162,7 +168,7 @@ final class Creator {
             ProcessInfo info = ProcessInfo.read(pid);
             l.state = new ContainerState(Spec.VERSION, o.id(), pid, info == null ? 0 : info.startTime(),
                     o.bundle().toString(), rootfs.toString(), linux == null ? null : linux.cgroupsPath(), asStrings(cg.paths()),
-                    OffsetDateTime.now(ZoneOffset.UTC).toString(), spec.annotations());
+                    OffsetDateTime.now(ZoneOffset.UTC).toString(), spec.annotations(), o.noNewKeyring());
             store.save(l.state);
             if (spec.hooks() != null) {
                 byte[] st = StateStore.toJson(ContainerRuntime.ociState(l.state, Status.CREATING));

@@ -5,6 +5,7 @@ import dev.vessel.runtime.cgroups.CgroupManager;
 import dev.vessel.runtime.launch.PlanBuilder;
 import dev.vessel.runtime.plan.LaunchPlan;
 import dev.vessel.runtime.spec.ProcessSpec;
+import dev.vessel.runtime.spec.Seccomp;
 import dev.vessel.runtime.spec.Spec;
 import dev.vessel.runtime.spec.SpecException;
 import dev.vessel.runtime.spec.SpecParser;
@@ -25,7 +26,8 @@ final class Executor {
         this.initBinary = initBinary;
     }
 
-    int exec(ContainerState s, Spec spec, CgroupManager cg, ExecOptions o) {
+    /** @param status the container's status now, for the seccomp agent's state */
+    int exec(ContainerState s, Status status, Spec spec, CgroupManager cg, ExecOptions o) {
         if (o.processLabel() != null || o.apparmor() != null) {
             throw new RuntimeError("--process-label and --apparmor are not supported: Vessel has no SELinux/AppArmor support");
         }
@@ -38,12 +40,19 @@ final class Executor {
             throw new RuntimeError("exec: no command given: pass it after the container id, or in --process");
         }
         int socket = tty ? Consoles.connect(o.consoleSocket()) : -1;
-        List<LaunchPlan.Step> steps = PlanBuilder.exec(s.pid(), p, spec.linux() == null ? null : spec.linux().seccomp(), o.preserveFds(), !o.detach(), tty ? 3 + o.preserveFds() : -1);
+        Seccomp seccomp = spec.linux() == null ? null : spec.linux().seccomp();
+        // As runc: exec joins the container's session keyring by name (made at create) unless create kept the caller's.
+        List<LaunchPlan.Step> steps = PlanBuilder.exec(s.pid(), p, seccomp, o.preserveFds(), !o.detach(), tty ? 3 + o.preserveFds() : -1,
+                s.noNewKeyring() ? null : PlanBuilder.sessionKeyring(s.id()));
         try (Helper h = Helper.start(initBinary, steps, !o.detach(), o.preserveFds(), tty ? List.of(socket) : List.of())) {
             if (socket >= 0) {
                 dev.vessel.linux.Fds.close(socket);
             }
             int pid = h.awaitPid();
+            if (seccomp != null) {
+                // runc's exec: the exec'd process's pid, the container's state (its init's pid).
+                h.onSeccompListener(fd -> SeccompAgent.handOver(seccomp, fd, pid, ContainerRuntime.ociState(s, status)));
+            }
             cg.apply(pid);
             h.proceed();
             h.awaitReady();

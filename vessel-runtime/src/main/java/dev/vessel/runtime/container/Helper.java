@@ -18,6 +18,8 @@ import java.util.function.Supplier;
  */
 final class Helper implements AutoCloseable {
 
+    private static final int SECCOMP_FILTER_FLAG_NEW_LISTENER = 8;
+
     private final InitSession session;
 
     private Helper(InitSession session) {
@@ -39,6 +41,11 @@ final class Helper implements AutoCloseable {
         }
         fds.addAll(extraFds);
         return new Helper(mapped(() -> InitSession.start(init, b.build(), stdio, fds)));
+    }
+
+    /** Who takes the seccomp listener (see {@link InitSession#onSeccompListener}). */
+    void onSeccompListener(java.util.function.IntConsumer handler) {
+        session.onSeccompListener(handler);
     }
 
     int awaitPid() {
@@ -86,6 +93,9 @@ final class Helper implements AutoCloseable {
                     + (x.fsType() == null || x.fsType().isEmpty() ? "" : " (type " + x.fsType() + ")");
             case Op.Chdir x -> "chdir to " + x.path();
             case Op.SetNs x -> "joining namespace " + x.path();
+            case Op.Seccomp x when (x.flags() & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0 ->
+                    "loading the filter with a listener for SCMP_ACT_NOTIFY (or handing the listener over)";
+            case Op.JoinSessionKeyring x -> "joining session keyring \"" + x.name() + "\"";
             default -> e.op().getClass().getSimpleName();
         };
         String hint = "";
@@ -93,6 +103,8 @@ final class Helper implements AutoCloseable {
             hint = ": executable file not found in $PATH or in the rootfs; check process.args[0]";
         } else if (e.op() instanceof Op.CheckExec && errno == Errno.EACCES) {
             hint = ": not executable; check its mode bits";
+        } else if (e.op() instanceof Op.Seccomp && errno == Errno.ENOSYS) {
+            hint = ": SCMP_ACT_NOTIFY needs Linux 5.6 or later (pidfd_getfd)";
         } else if (e.op() instanceof Op.SetUid && errno == Errno.EINVAL) {
             hint = ": the uid is not mapped in the container's user namespace";
         }

@@ -27,10 +27,22 @@ public final class PlanBuilder {
      * @param cgroups the container's cgroup directory per hierarchy (CgroupManager.paths()), bound into a
      *                "cgroup" mount on v1 hosts; null when unknown
      */
+    /**
+     * @param sessionKeyring the session keyring the container joins ({@link #sessionKeyring}), null to keep the
+     *                       caller's (--no-new-keyring)
+     */
     public record Options(Path bundle, Path rootfs, String execFifo, boolean noPivot, int preserveFds, boolean monitor,
-                          Map<String, Path> cgroups, int consoleFd) {}
+                          Map<String, Path> cgroups, int consoleFd, String sessionKeyring) {}
+
+    /** KEY_USR_SEARCH and KEY_OTH_SEARCH of the keyring permission mask (linux/key.h). */
+    static final int KEY_USR_SEARCH = 0x80000, KEY_OTH_SEARCH = 0x8;
 
     private PlanBuilder() {}
+
+    /** runc's name for a container's session keyring, so exec can join the one create made. */
+    public static String sessionKeyring(String containerId) {
+        return "_ses." + containerId;
+    }
 
     public static List<LaunchPlan.Step> container(Spec spec, Options o) {
         List<LaunchPlan.Step> out = new ArrayList<>();
@@ -69,6 +81,11 @@ public final class PlanBuilder {
         }
         if (newCgroupNs) {
             out.add(new LaunchPlan.Step(new Op.Unshare(CLONE_NEWCGROUP), "linux.namespaces (cgroup)"));
+        }
+        if (o.sessionKeyring() != null) {
+            // As runc: not the caller's keyring; searchable by the container's processes, by uid without a user
+            // namespace, by anyone with one (its uids are not the owner's as the kernel sees them).
+            out.add(keyring(o.sessionKeyring(), userns ? KEY_OTH_SEARCH : KEY_USR_SEARCH));
         }
         if (!o.monitor() && o.consoleFd() < 0) {
             // A detached container must not share the caller's session (its terminal's signals).
@@ -115,7 +132,8 @@ public final class PlanBuilder {
      * (user first), then the process identity and the exec. The cgroup is joined by Java while
      * the child waits after the clone.
      */
-    public static List<LaunchPlan.Step> exec(int pid, ProcessSpec p, dev.vessel.runtime.spec.Seccomp seccomp, int preserveFds, boolean monitor, int consoleFd) {
+    public static List<LaunchPlan.Step> exec(int pid, ProcessSpec p, dev.vessel.runtime.spec.Seccomp seccomp, int preserveFds, boolean monitor,
+                                             int consoleFd, String sessionKeyring) {
         List<LaunchPlan.Step> out = new ArrayList<>();
         for (String type : Namespaces.TYPES) {
             String name = Namespaces.procName(type);
@@ -126,6 +144,9 @@ public final class PlanBuilder {
             }
         }
         out.add(new LaunchPlan.Step(new Op.Clone(0), "exec"));
+        if (sessionKeyring != null) {
+            out.add(keyring(sessionKeyring, 0));
+        }
         if (consoleFd >= 0) {
             console(consoleFd, "", out);
         } else if (!monitor) {
@@ -136,6 +157,11 @@ public final class PlanBuilder {
         out.add(ProcessPlan.checkExec(p));
         out.add(ProcessPlan.exec(p));
         return out;
+    }
+
+    private static LaunchPlan.Step keyring(String name, int permSet) {
+        return new LaunchPlan.Step(new Op.JoinSessionKeyring(name, 0xffffffff, permSet),
+                "session keyring \"" + name + "\" (--no-new-keyring keeps the caller's)");
     }
 
     /** A pty made inside the container, its master sent over the console socket, the peer as stdio and controlling terminal. */

@@ -1,6 +1,5 @@
 package dev.vessel.runtime.launch;
 
-import dev.vessel.runtime.RuntimeError;
 import dev.vessel.runtime.seccomp.SeccompCompiler;
 import dev.vessel.runtime.seccomp.SeccompProgram;
 import dev.vessel.runtime.spec.ProcessSpec;
@@ -84,10 +83,6 @@ final class ProcessPlan {
 
     private static LaunchPlan.Step seccompStep(Seccomp seccomp) {
         SeccompProgram program = SeccompCompiler.compile(seccomp);
-        if (program.notifies()) {
-            throw new RuntimeError("linux.seccomp: SCMP_ACT_NOTIFY is not supported by Vessel yet (the listener fd is not"
-                    + " handed to listenerPath); use another action");
-        }
         return new LaunchPlan.Step(new Op.Seccomp(program.bpf(), program.flags()), "linux.seccomp");
     }
 

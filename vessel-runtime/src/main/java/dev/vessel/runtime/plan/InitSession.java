@@ -7,6 +7,7 @@ import dev.vessel.linux.Memfds;
 import dev.vessel.linux.Processes;
 import dev.vessel.linux.Signals;
 import dev.vessel.linux.Spawn;
+import dev.vessel.linux.UnixSockets;
 import dev.vessel.linux.WaitStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * One run of {@code vessel-init} carrying out a {@link LaunchPlan}; the Java half of the protocol
@@ -30,6 +32,7 @@ import java.util.Map;
  *   try (InitSession s = InitSession.start(plan, Stdio.INHERIT, List.of())) {
  *       int pid = s.awaitPid();      // the container process exists, waiting
  *       ... write uid_map/gid_map, join the cgroup ...
+ *       s.onSeccompListener(fd -> ...); // a filter with SCMP_ACT_NOTIFY: its listener, before READY
  *       s.proceed();                 // GO: it runs the rest of the plan
  *       s.awaitReady();              // READY (stopped at the fifo) or EXECED
  *       s.awaitExit();               // MONITOR mode only
@@ -66,6 +69,7 @@ public final class InitSession implements AutoCloseable {
     private boolean launched;
     private boolean exited;
     private long timeoutMillis = -1;
+    private IntConsumer seccompListener;
 
     private InitSession(LaunchPlan plan, int helperPid, int channel) {
         this.plan = plan;
@@ -221,6 +225,17 @@ public final class InitSession implements AutoCloseable {
         return new WaitStatus(frame[1]);
     }
 
+    /**
+     * Who takes the seccomp listener of a Seccomp op with SECCOMP_FILTER_FLAG_NEW_LISTENER: it
+     * arrives while {@link #awaitReady()} (or {@link #awaitExit()}) waits, before READY, and is
+     * closed here once {@code handler} returns; what the handler throws ends the wait. Without a
+     * handler, a listener is a protocol error.
+     */
+    public InitSession onSeccompListener(IntConsumer handler) {
+        this.seccompListener = handler;
+        return this;
+    }
+
     /** The helper's own exit status once it was reaped, else null. */
     public WaitStatus helperStatus() {
         return helperStatus;
@@ -270,8 +285,31 @@ public final class InitSession implements AutoCloseable {
         }
     }
 
-    /** Reads the next frame; it must be one of {@code types}, else ERROR/EOF become exceptions. */
+    /**
+     * Reads the next frame; it must be one of {@code types}, else ERROR/EOF become exceptions. A
+     * LISTENER frame on the way goes to the seccomp listener handler.
+     */
     private int[] expect(String what, int... types) {
+        for (;;) {
+            int[] listener = new int[1];
+            int[] frame = nextFrame(what, listener, types);
+            if (frame != null) {
+                return frame;
+            }
+            try {
+                if (seccompListener == null) {
+                    throw new LaunchException("vessel-init sent a seccomp listener but the plan's owner takes none",
+                            Errno.EPROTO.number());
+                }
+                seccompListener.accept(listener[0]);
+            } finally {
+                Fds.close(listener[0]);
+            }
+        }
+    }
+
+    /** One frame: its type and u32 values, or null for a LISTENER frame, whose fd goes to {@code listener[0]}. */
+    private int[] nextFrame(String what, int[] listener, int... types) {
         if (channel < 0) {
             throw new IllegalStateException("the session is closed");
         }
@@ -279,14 +317,20 @@ public final class InitSession implements AutoCloseable {
             throw new LaunchException("vessel-init sent no " + what + " within " + timeoutMillis + " ms",
                     Errno.ETIMEDOUT.number());
         }
-        byte[] header = new byte[8];
-        if (!Fds.readFully(channel, header, 0, 8)) {
+        List<Integer> fds = new ArrayList<>();
+        byte[] header = readHeader(fds);
+        ByteBuffer h = ByteBuffer.wrap(header == null ? new byte[8] : header).order(ByteOrder.LITTLE_ENDIAN);
+        int type = h.getInt();
+        int length = h.getInt();
+        if (type == PlanEncoder.MSG_LISTENER && length == 0 && fds.size() == 1) {
+            listener[0] = fds.getFirst();
+            return null;
+        }
+        fds.forEach(Fds::close); // no other frame carries descriptors
+        if (header == null) {
             reapHelper();
             throw new LaunchException("vessel-init " + helperStatus + " before sending " + what, 0);
         }
-        ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
-        int type = h.getInt();
-        int length = h.getInt();
         if (length < 0 || length > 64) {
             throw new LaunchException("vessel-init sent a frame of type 0x" + Integer.toHexString(type)
                     + " with length " + length + ", expected " + what, Errno.EPROTO.number());
@@ -312,6 +356,28 @@ public final class InitSession implements AutoCloseable {
         }
         throw new LaunchException("vessel-init sent message type 0x" + Integer.toHexString(type)
                 + ", expected " + what, Errno.EPROTO.number());
+    }
+
+    /**
+     * A frame's 8-byte header, null at EOF. Read with recvmsg: the LISTENER frame carries its fd
+     * (SCM_RIGHTS), which a plain read would drop; the kernel hands it over with the first bytes
+     * of that frame and never joins them to the bytes of another message.
+     */
+    private byte[] readHeader(List<Integer> fds) {
+        byte[] header = new byte[8];
+        int done = 0;
+        while (done < 8) {
+            UnixSockets.Received r = UnixSockets.receiveFds(channel, 8 - done);
+            for (int fd : r.fds()) {
+                fds.add(fd);
+            }
+            if (r.data().length == 0) {
+                return null;
+            }
+            System.arraycopy(r.data(), 0, header, done, r.data().length);
+            done += r.data().length;
+        }
+        return header;
     }
 
     private LaunchException failure(int index, int errno) {

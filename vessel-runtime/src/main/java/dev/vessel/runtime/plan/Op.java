@@ -43,6 +43,14 @@ public sealed interface Op {
     record SetDomainname(String name) implements Op {}
 
     /**
+     * keyctl(KEYCTL_JOIN_SESSION_KEYRING, name): the process leaves the caller's session keyring
+     * for the named one, created if it does not exist; then its permissions become
+     * {@code (perm & permMask) | permSet} (all ones and 0: left as they are). ENOSYS, a kernel
+     * without keyrings, is not an error.
+     */
+    record JoinSessionKeyring(String name, int permMask, int permSet) implements Op {}
+
+    /**
      * mount(2). {@code target} is resolved in {@code root} (a host path, or "" for an absolute
      * target such as the rootfs itself); {@code source} is a host path or a pseudo-source
      * ("proc", "tmpfs"). With {@code sourceInRoot} the source is also resolved in root
@@ -109,7 +117,11 @@ public sealed interface Op {
 
     record NoNewPrivs() implements Op {}
 
-    /** install a classic BPF seccomp filter (little-endian sock_filter array), with SECCOMP_FILTER_FLAG_* flags. */
+    /**
+     * install a classic BPF seccomp filter (little-endian sock_filter array), with SECCOMP_FILTER_FLAG_* flags.
+     * With SECCOMP_FILTER_FLAG_NEW_LISTENER the listener goes to Java (see {@link InitSession#onSeccompListener})
+     * and the process closes its own copy.
+     */
     record Seccomp(byte[] bpf, int flags) implements Op {}
 
     /**

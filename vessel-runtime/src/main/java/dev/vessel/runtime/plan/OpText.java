@@ -52,6 +52,9 @@ final class OpText {
                 || op instanceof Op.SetNs && field.equals("nsType")) {
             return cloneFlagNames(((Number) v).longValue());
         }
+        if (field.startsWith("perm")) {
+            return "0x" + Integer.toHexString((Integer) v);
+        }
         if (field.equals("mode") || field.equals("mask")) {
             return "0" + Integer.toOctalString((Integer) v);
         }

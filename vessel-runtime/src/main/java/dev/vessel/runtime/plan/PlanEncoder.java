@@ -22,7 +22,8 @@ final class PlanEncoder {
 
     static final int MAGIC = 0x504c5356, VERSION = 1;
     static final int MSG_HEADER = 0x100, MSG_GO = 0x101;
-    static final int MSG_PID = 0x200, MSG_READY = 0x201, MSG_EXECED = 0x202, MSG_ERROR = 0x203, MSG_EXIT = 0x204;
+    static final int MSG_PID = 0x200, MSG_READY = 0x201, MSG_EXECED = 0x202, MSG_ERROR = 0x203, MSG_EXIT = 0x204,
+            MSG_LISTENER = 0x205;
 
     private PlanEncoder() {}
 
@@ -61,6 +62,7 @@ final class PlanEncoder {
             case Op.WaitStart _ -> 30;
             case Op.Exec _ -> 31;
             case Op.Console _ -> 32;
+            case Op.JoinSessionKeyring _ -> 33;
         };
     }
 

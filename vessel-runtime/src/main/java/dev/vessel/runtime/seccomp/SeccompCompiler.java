@@ -30,7 +30,7 @@ public final class SeccompCompiler {
 
     private static final System.Logger LOG = System.getLogger(SeccompCompiler.class.getName());
     private static final String BASE = "linux.seccomp";
-    static final int FLAG_TSYNC = 1, FLAG_LOG = 2, FLAG_SPEC_ALLOW = 4, FLAG_NEW_LISTENER = 8,
+    static final int FLAG_TSYNC = 1, FLAG_LOG = 2, FLAG_SPEC_ALLOW = 4, FLAG_NEW_LISTENER = 8, FLAG_TSYNC_ESRCH = 16,
             FLAG_WAIT_KILLABLE_RECV = 32;
 
     private SeccompCompiler() {}
@@ -93,6 +93,14 @@ public final class SeccompCompiler {
         if (!notifies) {
             // The kernel refuses this flag without a listener (EINVAL); it only changes how a notifying filter waits.
             flags &= ~FLAG_WAIT_KILLABLE_RECV;
+        } else {
+            // SECCOMP_RET_USER_NOTIF needs a listener, which the loader hands to listenerPath.
+            flags |= FLAG_NEW_LISTENER;
+            if ((flags & FLAG_TSYNC) != 0) {
+                // The kernel refuses TSYNC with a new listener unless a failed sync is ESRCH
+                // (it would return a thread id where the listener fd goes); libseccomp adds it too.
+                flags |= FLAG_TSYNC_ESRCH;
+            }
         }
         return new SeccompProgram(bpf, flags, List.copyOf(unknown), notifies);
     }

@@ -22,7 +22,7 @@
  *
  * <p>Where the filter is loaded: {@code launch.ProcessPlan.identity}, after no_new_privs, or
  * before the capability drop when no_new_privs is off (loading then needs CAP_SYS_ADMIN), as
- * runc does. SCMP_ACT_NOTIFY compiles but is refused there until the listener fd can be handed
- * to {@code listenerPath}.
+ * runc does. With SCMP_ACT_NOTIFY the filter is loaded with SECCOMP_FILTER_FLAG_NEW_LISTENER and
+ * the runtime hands the listener to {@code listenerPath} ({@code container.SeccompAgent}).
  */
 package dev.vessel.runtime.seccomp;

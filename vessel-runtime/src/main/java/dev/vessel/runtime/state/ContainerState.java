@@ -14,6 +14,7 @@ import java.util.Map;
  * @param cgroupsPath  linux.cgroupsPath as given
  * @param cgroupPaths  the container's cgroup directory per hierarchy, as made at create
  * @param created      RFC 3339 creation time
+ * @param noNewKeyring create's --no-new-keyring: exec then keeps the caller's session keyring too
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -27,5 +28,6 @@ public record ContainerState(
         String cgroupsPath,
         Map<String, String> cgroupPaths,
         String created,
-        Map<String, String> annotations) {
+        Map<String, String> annotations,
+        boolean noNewKeyring) {
 }

@@ -110,6 +110,8 @@ class PlanEncoderTest {
         assertEquals("Clone[flags=CLONE_NEWNS|CLONE_NEWPID|0x1]", OpText.describe(new Op.Clone(0x20000 | 0x20000000 | 1)));
         assertEquals("MkdirAll[root=\"/r\", path=\"/a\", mode=0755]", OpText.describe(new Op.MkdirAll("/r", "/a", 0755)));
         assertEquals("Seccomp[bpf=<16 bytes>, flags=0]", OpText.describe(new Op.Seccomp(new byte[16], 0)));
+        assertEquals("JoinSessionKeyring[name=\"_ses.web\", permMask=0xffffffff, permSet=0x80000]",
+                OpText.describe(new Op.JoinSessionKeyring("_ses.web", 0xffffffff, 0x80000)));
         assertEquals("Exec[file=\"sh\", searchPath=\"/bin\", argv=[\"sh\", \"-c\"], env=[]]",
                 OpText.describe(new Op.Exec("sh", "/bin", List.of("sh", "-c"), List.of())));
     }

@@ -249,8 +249,25 @@ class SeccompCompilerTest {
         List<String> waitKillable = List.of("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV");
         assertEquals(0, SeccompCompiler.compile(new Seccomp("SCMP_ACT_ALLOW", null, null, waitKillable, null, null,
                 List.of())).flags(), "meaningless (and EINVAL) without a notifying rule");
-        assertEquals(32, SeccompCompiler.compile(new Seccomp("SCMP_ACT_ALLOW", null, null, waitKillable, "/run/agent.sock", null,
+        assertEquals(32 | 8, SeccompCompiler.compile(new Seccomp("SCMP_ACT_ALLOW", null, null, waitKillable, "/run/agent.sock", null,
                 List.of(rule("SCMP_ACT_NOTIFY", null, List.of("mkdir"))))).flags());
+    }
+
+    @Test
+    void notifyAsksForAListenerAndReturnsUserNotif() {
+        Seccomp s = new Seccomp("SCMP_ACT_ALLOW", null, null, null, "/run/agent.sock", "meta",
+                List.of(rule("SCMP_ACT_NOTIFY", null, List.of("mkdir")), rule("SCMP_ACT_ERRNO", null, List.of("rmdir"))));
+        SeccompProgram p = SeccompCompiler.compile(s);
+        assertTrue(p.notifies());
+        assertEquals(8, p.flags(), "SECCOMP_FILTER_FLAG_NEW_LISTENER, nothing else");
+        assertEquals(0x7fc00000, run(s, Data.x86_64(NR_MKDIR)), "SECCOMP_RET_USER_NOTIF");
+        assertEquals(ERRNO | 1, run(s, Data.x86_64(84)), "rmdir keeps its own action");
+        assertEquals(ALLOW, run(s, Data.x86_64(NR_READ)));
+        assertEquals(0, SeccompCompiler.compile(profile("SCMP_ACT_ALLOW", null, rule("SCMP_ACT_ERRNO", null, List.of("mkdir")))).flags(),
+                "no listener without a NOTIFY rule");
+        Seccomp tsync = new Seccomp("SCMP_ACT_ALLOW", null, null, List.of("SECCOMP_FILTER_FLAG_TSYNC"), "/run/agent.sock", null,
+                List.of(rule("SCMP_ACT_NOTIFY", null, List.of("mkdir"))));
+        assertEquals(1 | 8 | 16, SeccompCompiler.compile(tsync).flags(), "TSYNC with a listener needs TSYNC_ESRCH, as libseccomp adds");
     }
 
     @Test
