@@ -164,7 +164,7 @@ public final class LayerWriter implements AutoCloseable {
         e.setModTime(mtime);
         written.add(isDir ? name + "/" : name);
         // A hard link's inode, xattrs included, was described by its first name.
-        tar.putArchiveEntry(e, e.isLink() ? Map.of() : carried(NativeFs.xattrs(p)));
+        tar.putArchiveEntry(e, e.isLink() ? Map.of() : xattrs(p));
         if (e.isFile() && e.getLinkFlag() == TarConstants.LF_NORMAL) {
             try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
                 in.transferTo(tar);
@@ -177,10 +177,15 @@ public final class LayerWriter implements AutoCloseable {
     }
 
     /**
-     * The xattrs a layer carries: all but overlayfs's own trusted.overlay.* (a RUN step's upper
-     * directory has them; the opaque one is spelled .wh..wh..opq instead) and security.selinux,
-     * a label of this host's policy that the container's host relabels anyway (as Docker omits it).
+     * The xattrs of {@code p} that a layer carries, sorted by name: all but overlayfs's own
+     * trusted.overlay.* (a RUN step's upper directory has them; the opaque one is spelled
+     * .wh..wh..opq instead) and security.selinux, a label of this host's policy that the
+     * container's host relabels anyway (Docker omits it too).
      */
+    public static Map<String, byte[]> xattrs(Path p) throws IOException {
+        return carried(NativeFs.xattrs(p));
+    }
+
     static Map<String, byte[]> carried(Map<String, byte[]> xattrs) {
         Map<String, byte[]> out = new java.util.TreeMap<>(xattrs);
         out.keySet().removeIf(n -> n.startsWith("trusted.overlay.") || n.equals("security.selinux"));
