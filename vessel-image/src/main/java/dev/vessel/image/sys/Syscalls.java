@@ -92,12 +92,8 @@ public final class Syscalls {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(CAPTURE);
             MemorySegment v = a.allocate(Math.max(1, out.length));
-            long r = (long) LGETXATTR.invokeExact(st, a.allocateFrom(path), a.allocateFrom(name), v, (long) out.length);
-            if (r < 0) {
-                return -errno(st);
-            }
-            MemorySegment.copy(v, ValueLayout.JAVA_BYTE, 0, out, 0, (int) r);
-            return r;
+            return filled(st, v, (long) LGETXATTR.invokeExact(st, a.allocateFrom(path), a.allocateFrom(name), v,
+                    (long) out.length), out);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -111,12 +107,7 @@ public final class Syscalls {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(CAPTURE);
             MemorySegment v = a.allocate(Math.max(1, out.length));
-            long r = (long) LLISTXATTR.invokeExact(st, a.allocateFrom(path), v, (long) out.length);
-            if (r < 0) {
-                return -errno(st);
-            }
-            MemorySegment.copy(v, ValueLayout.JAVA_BYTE, 0, out, 0, (int) r);
-            return r;
+            return filled(st, v, (long) LLISTXATTR.invokeExact(st, a.allocateFrom(path), v, (long) out.length), out);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -159,6 +150,15 @@ public final class Syscalls {
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    /** A call that filled {@code v} with {@code r} bytes: copies them to {@code out}; or -errno. */
+    private static long filled(MemorySegment captured, MemorySegment v, long r, byte[] out) {
+        if (r < 0) {
+            return -errno(captured);
+        }
+        MemorySegment.copy(v, ValueLayout.JAVA_BYTE, 0, out, 0, (int) r);
+        return r;
     }
 
     private static int errno(MemorySegment captured) {
