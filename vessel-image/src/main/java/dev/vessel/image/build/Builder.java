@@ -79,6 +79,17 @@ public final class Builder {
             base = earlier.isPresent() ? built.get(earlier.get().index()) : baseImage(cf, from, r.platform());
         }
         StageState st = new StageState(base, SCRATCH);
+        // The base image's ONBUILD triggers run first, as if written right after FROM (Docker's rule).
+        for (String trigger : st.triggers) {
+            Instruction ins = ContainerfileParser.trigger(cf.file(), from.line(), trigger);
+            log.println("[" + s.name().orElse(Integer.toString(s.index())) + " ONBUILD] " + Steps.describe(ins));
+            try {
+                step(cf, ins, st, built, ctx, r, globals);
+            } catch (IllegalArgumentException e) {
+                throw new BuildException(cf.file(), from.line(), "ONBUILD trigger \"" + trigger + "\" of "
+                        + from.image() + ": " + e.getMessage());
+            }
+        }
         int n = 0;
         for (Instruction ins : s.instructions()) {
             n++;

@@ -219,10 +219,39 @@ public final class ContainerfileParser {
                 }
                 yield new Instruction.Shell(n, jsonArray(rest, "SHELL"));
             }
-            case "HEALTHCHECK", "ONBUILD" -> throw new IllegalArgumentException(kw
-                    + " is not supported by vessel build (OCI image configs have no place for it)");
+            case "HEALTHCHECK" -> new Instruction.Healthcheck(n, Healthchecks.parse(rest, this::command), rest);
+            case "ONBUILD" -> onBuild(l, rest);
             default -> throw new IllegalArgumentException("unknown instruction \"" + kw + "\"");
         };
+    }
+
+    /**
+     * {@code ONBUILD INSTRUCTION}: checked now (so a typo fails the parent's build, at its line) and
+     * stored as written; it runs when an image built from this one is used in FROM.
+     */
+    private Instruction onBuild(Logical l, String trigger) {
+        String kw = keyword(trigger);
+        if (kw.equals("ONBUILD") || kw.equals("FROM") || kw.equals("MAINTAINER")) {
+            throw new IllegalArgumentException("ONBUILD " + kw + " is not allowed (Docker refuses it too)");
+        }
+        try {
+            instruction(new Logical(l.line, trigger), Map.of());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("ONBUILD: " + e.getMessage(), e);
+        }
+        return new Instruction.OnBuild(l.line, trigger);
+    }
+
+    /**
+     * An ONBUILD trigger of a base image, parsed as if it were written at {@code line} (the FROM
+     * that brought it in), so its errors point there.
+     */
+    static Instruction trigger(String file, int line, String trigger) {
+        try {
+            return new ContainerfileParser(file).instruction(new Logical(line, trigger), Map.of());
+        } catch (IllegalArgumentException e) {
+            throw new BuildException(file, line, "ONBUILD trigger \"" + trigger + "\" of the base image: " + e.getMessage());
+        }
     }
 
     private Instruction.From from(int n, String rest, Map<String, String> globalArgs) {
@@ -271,7 +300,7 @@ public final class ContainerfileParser {
     }
 
     /** Peels leading --name=value flags off {@code rest} into {@code out}; unknown flags are errors. */
-    private static String flags(String rest, Map<String, String> out, Set<String> allowed, String kw) {
+    static String flags(String rest, Map<String, String> out, Set<String> allowed, String kw) {
         String r = rest;
         while (r.startsWith("--")) {
             int sp = indexOfSpace(r);

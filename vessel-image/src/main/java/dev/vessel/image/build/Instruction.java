@@ -1,5 +1,7 @@
 package dev.vessel.image.build;
 
+import dev.vessel.image.oci.ImageConfig;
+
 import java.util.List;
 import java.util.Map;
 
@@ -59,5 +61,13 @@ public sealed interface Instruction {
     }
 
     record Shell(int line, List<String> shell) implements Instruction {
+    }
+
+    /** {@code HEALTHCHECK}: {@code text} is the instruction as written (history and cache key). */
+    record Healthcheck(int line, ImageConfig.Healthcheck check, String text) implements Instruction {
+    }
+
+    /** {@code ONBUILD INSTRUCTION}: the trigger as written, run in the builds that use this image in FROM. */
+    record OnBuild(int line, String trigger) implements Instruction {
     }
 }
