@@ -17,7 +17,7 @@ work="$(mktemp -d /tmp/vessel-e2e-image.XXXXXX)"
 reg_pid=""
 cleanup() {
     [ -n "$reg_pid" ] && kill "$reg_pid" 2>/dev/null
-    for n in e2e/busybox:1 e2e/busybox:2 e2e/built:1 e2e/xattr:1 "$REG/e2e/busybox:1"; do "$V" image rm -f "$n" >/dev/null 2>&1; done
+    for n in e2e/busybox:1 e2e/busybox:2 e2e/built:1 e2e/xattr:1 e2e/heredoc:1 e2e/onbuild:1 "$REG/e2e/busybox:1"; do "$V" image rm -f "$n" >/dev/null 2>&1; done
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -71,6 +71,28 @@ if command -v setcap >/dev/null && command -v setfattr >/dev/null && command -v 
 else
     echo "  skip xattr checks: needs setcap (libcap2-bin) and setfattr/getfattr (attr)"
 fi
+
+# Here-documents (RUN through Vessel's runtime, COPY) and the config-only HEALTHCHECK / ONBUILD.
+mkdir -p "$work/hctx" && cat > "$work/hctx/Containerfile" <<'CONTAINERFILE'
+FROM e2e/busybox:1
+ENV WHO=vessel
+RUN <<EOF
+mkdir -p /srv
+echo "ran by $WHO" > /srv/ran
+EOF
+COPY <<note /srv/
+copied $WHO
+note
+HEALTHCHECK --interval=5s CMD test -f /srv/ran
+ONBUILD RUN echo triggered > /srv/trigger
+CMD ["cat", "/srv/ran", "/srv/note"]
+CONTAINERFILE
+check "build with here-documents, HEALTHCHECK and ONBUILD" "$V" build -t e2e/heredoc:1 "$work/hctx"
+eq "RUN and COPY here-documents" "$(printf 'ran by vessel\ncopied vessel')" "$("$V" run --rm e2e/heredoc:1 2>&1)"
+contains "the config has the health check in nanoseconds" '5000000000' "$("$V" image inspect e2e/heredoc:1)"
+printf 'FROM e2e/heredoc:1\n' > "$work/hctx/Containerfile"
+check "build from an image with an ONBUILD trigger" "$V" build -t e2e/onbuild:1 "$work/hctx"
+eq "the trigger ran in the child build" "triggered" "$("$V" run --rm e2e/onbuild:1 cat /srv/trigger 2>&1)"
 
 # A throwaway registry on loopback.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

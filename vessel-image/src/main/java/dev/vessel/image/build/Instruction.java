@@ -33,7 +33,17 @@ public sealed interface Instruction {
 
     /** COPY and ADD (add = true: URLs are refused, local tar archives are extracted). */
     record Copy(int line, boolean add, List<String> sources, String destination, String from, String chown,
-                String chmod) implements Instruction {
+                String chmod, List<Heredoc> heredocs) implements Instruction {
+        Copy(int line, boolean add, List<String> sources, String destination, String from, String chown, String chmod) {
+            this(line, add, sources, destination, from, chown, chmod, List.of());
+        }
+    }
+
+    /**
+     * A here-document: {@code content} with tabs stripped for {@code <<-}; {@code raw} the body and
+     * delimiter lines as written; {@code expand} false when the delimiter was quoted.
+     */
+    record Heredoc(String name, String content, String raw, boolean expand) {
     }
 
     record Env(int line, Map<String, String> vars) implements Instruction {

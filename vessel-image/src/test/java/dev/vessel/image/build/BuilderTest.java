@@ -61,6 +61,42 @@ class BuilderTest {
     }
 
     @Test
+    void copyOfHereDocumentsExpandsUnquotedOnesAndIsCachedByContent() throws IOException {
+        String file = """
+                FROM scratch
+                ARG NAME=vessel
+                COPY <<conf <<"raw" /etc/app/
+                name=$NAME
+                conf
+                name=$NAME
+                raw
+                COPY --chmod=0600 <<EOF /etc/secret
+                s3cret
+                EOF
+                """;
+        Image img = build(file, Map.of());
+        assertEquals(List.of("etc/", "etc/app/", "etc/app/conf", "etc/app/raw"), names(img, 0));
+        assertEquals("name=vessel\n", content(img, 0, "etc/app/conf"));
+        assertEquals("name=$NAME\n", content(img, 0, "etc/app/raw"), "a quoted delimiter turns expansion off");
+        assertEquals("s3cret\n", content(img, 1, "etc/secret"));
+        assertEquals(0600, entry(img, 1, "etc/secret").getMode() & 07777);
+        log.reset();
+        assertEquals(img.id(), build(file, Map.of()).id());
+        assertEquals(2, log.toString().split("using cache", -1).length - 1, log.toString());
+        assertNotEquals(img.id(), build(file, Map.of("NAME", "other")).id(), "the expanded text is the cache input");
+    }
+
+    private static String content(Image img, int layer, String name) throws IOException {
+        List<String> found = new ArrayList<>();
+        forEach(img, layer, (e, in) -> {
+            if (e.getName().equals(name)) {
+                found.add(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        });
+        return found.getFirst();
+    }
+
+    @Test
     void onbuildTriggersRunInTheChildBuildAndHealthcheckAndShellAreInherited() throws IOException {
         Image parent = build("""
                 FROM scratch

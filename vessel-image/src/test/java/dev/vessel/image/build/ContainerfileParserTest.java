@@ -126,7 +126,9 @@ class ContainerfileParserTest {
             FROM $NOPE                                     | Containerfile:1: FROM $NOPE expands to an empty image name
             FROM ${BAD                                     | Containerfile:1: unterminated ${
             FROM a\\nCOPY --chmod=rwx a /b                 | Containerfile:2: COPY --chmod=rwx must be octal
-            FROM a\\nRUN <<EOF\\necho\\nEOF                 | Containerfile:2: RUN with a heredoc is not supported
+            FROM a\\nRUN <<EOF\\necho                       | Containerfile:2: here-document <<EOF has no closing line "EOF"
+            FROM a\\nRUN ["sh"] <<EOF\\nx\\nEOF            | Containerfile:2: RUN in exec form (JSON) cannot take a here-document
+            FROM a\\nONBUILD RUN <<EOF\\nx\\nEOF           | Containerfile:2: ONBUILD with a here-document is not supported
             FROM a\\nUSER a b                              | Containerfile:2: USER takes one argument
             FROM a\\nLABEL a="unterminated                 | Containerfile:2: unterminated " quote
             ARG X=1                                       | Containerfile:1: no FROM instruction
@@ -179,6 +181,47 @@ class ContainerfileParserTest {
         BuildException e = assertThrows(BuildException.class, () -> ContainerfileParser.trigger("Containerfile", 4, "COPY x"));
         assertTrue(e.getMessage().startsWith("Containerfile:4: ONBUILD trigger \"COPY x\" of the base image: COPY needs"),
                 e.getMessage());
+    }
+
+    @Test
+    void hereDocuments() {
+        List<Instruction> ins = parse("""
+                FROM a
+                RUN <<EOF
+                # a comment line of the script, not of the Containerfile
+                echo one
+                EOF
+                RUN <<-EOF
+                \t\techo tabs
+                \tEOF
+                RUN <<EOF
+                #!/usr/bin/env python3
+                print("hi")
+                EOF
+                RUN cat <<A > /a && cat <<'B' > /b
+                $HOME
+                A
+                $HOME
+                B
+                COPY <<conf <<"raw" /etc/app/
+                name=$NAME
+                conf
+                name=$NAME
+                raw
+                USER nobody
+                """).stages().getFirst().instructions();
+        assertEquals(new Instruction.Command(List.of("# a comment line of the script, not of the Containerfile\necho one\n"), true),
+                ((Instruction.Run) ins.get(0)).command());
+        assertEquals(List.of("echo tabs\n"), ((Instruction.Run) ins.get(1)).command().args(), "<<- strips leading tabs");
+        String shebang = ((Instruction.Run) ins.get(2)).command().args().getFirst();
+        assertTrue(shebang.startsWith("f=$(mktemp) && cat > \"$f\" <<'EOF'\n#!/usr/bin/env python3\nprint(\"hi\")\nEOF\n"), shebang);
+        assertEquals(List.of("cat <<A > /a && cat <<'B' > /b\n$HOME\nA\n$HOME\nB\n"), ((Instruction.Run) ins.get(3)).command().args(),
+                "the shell gets the here-documents as written");
+        Instruction.Copy c = (Instruction.Copy) ins.get(4);
+        assertEquals(List.of("<<conf", "<<raw"), c.sources());
+        assertEquals(List.of(new Instruction.Heredoc("conf", "name=$NAME\n", "name=$NAME\nconf\n", true),
+                new Instruction.Heredoc("raw", "name=$NAME\n", "name=$NAME\nraw\n", false)), c.heredocs());
+        assertEquals(new Instruction.User(23, "nobody"), ins.get(5), "lines are counted through the bodies");
     }
 
     @Test
