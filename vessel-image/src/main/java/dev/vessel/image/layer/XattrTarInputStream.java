@@ -27,6 +27,8 @@ import java.util.Map;
  * silently dropping xattrs (and the byte-exact tests fail).
  */
 final class XattrTarInputStream extends TarArchiveInputStream {
+    /** Go's archive/tar limit for a PAX header (maxSpecialFileSize): room for many 64 KiB xattrs, not for a bomb. */
+    static final int MAX_PAX = 1 << 20;
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
     private TarArchiveEntry capturing;
     private final Map<String, byte[]> global = new LinkedHashMap<>();
@@ -74,6 +76,10 @@ final class XattrTarInputStream extends TarArchiveInputStream {
             if (capturing != e) {
                 endOfPaxHeader();
                 capturing = e;
+            }
+            if (captured.size() + n > MAX_PAX) {
+                throw new LayerException(e.getName(), "PAX header larger than " + MAX_PAX + " bytes (Go's archive/tar "
+                        + "refuses those too)");
             }
             captured.write(buf, off, n);
         }

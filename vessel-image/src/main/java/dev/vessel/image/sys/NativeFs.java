@@ -15,6 +15,7 @@ public final class NativeFs {
     public static final int EOPNOTSUPP = 95;
     /** The largest xattr value Linux stores (XATTR_SIZE_MAX), and the longest name list (XATTR_LIST_MAX). */
     private static final int XATTR_MAX = 65536;
+    private static final int SMALL = 256;
     private static final Map<Integer, String> NAMES = Map.ofEntries(Map.entry(1, "EPERM"), Map.entry(2, "ENOENT"),
             Map.entry(7, "E2BIG"), Map.entry(13, "EACCES"), Map.entry(16, "EBUSY"), Map.entry(17, "EEXIST"),
             Map.entry(22, "EINVAL"), Map.entry(28, "ENOSPC"), Map.entry(34, "ERANGE"), Map.entry(61, "ENODATA"),
@@ -71,8 +72,13 @@ public final class NativeFs {
      * by the kernel in the first place.
      */
     public static Map<String, byte[]> xattrs(Path path) throws IOException {
-        byte[] list = new byte[XATTR_MAX];
+        // Most files have no or few xattrs: a small buffer first, the largest possible list on ERANGE.
+        byte[] list = new byte[SMALL];
         long n = Syscalls.llistxattr(path.toString(), list);
+        if (n == -ERANGE) {
+            list = new byte[XATTR_MAX];
+            n = Syscalls.llistxattr(path.toString(), list);
+        }
         if (n == -EOPNOTSUPP) {
             return Map.of();
         }
@@ -96,8 +102,12 @@ public final class NativeFs {
 
     /** The xattr's value, or null when the file does not have it. */
     public static byte[] getXattr(Path path, String name) throws IOException {
-        byte[] buf = new byte[XATTR_MAX];
+        byte[] buf = new byte[SMALL];
         long r = Syscalls.lgetxattr(path.toString(), name, buf);
+        if (r == -ERANGE) {
+            buf = new byte[XATTR_MAX];
+            r = Syscalls.lgetxattr(path.toString(), name, buf);
+        }
         if (r == -ENODATA) {
             return null;
         }

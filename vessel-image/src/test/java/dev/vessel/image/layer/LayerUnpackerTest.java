@@ -231,6 +231,17 @@ class LayerUnpackerTest {
                 "l: xattr user.l cannot be set on a symlink"), r.skipped().stream().sorted().toList());
     }
 
+    @Test
+    void aHugePaxHeaderIsRefusedBeforeItIsHeldInMemory() throws IOException {
+        byte[] tar = new RawTar().pax(RawTar.records("SCHILY.xattr.user.bomb", new byte[XattrTarInputStream.MAX_PAX]))
+                .file("f", "x").build();
+        Path target = dir.resolve("layer");
+        LayerException e = assertThrows(LayerException.class, () -> unpack(tar, target));
+        assertTrue(e.getMessage().contains("PAX header larger than 1048576 bytes"), e.getMessage());
+        assertFalse(Files.exists(target));
+        assertNoLeftovers();
+    }
+
     private void assertNoLeftovers() throws IOException {
         try (var s = Files.list(dir)) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".unpack-")));
