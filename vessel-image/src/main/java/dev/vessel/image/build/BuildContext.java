@@ -1,5 +1,6 @@
 package dev.vessel.image.build;
 
+import dev.vessel.image.layer.LayerWriter;
 import dev.vessel.image.store.Digest;
 
 import java.io.IOException;
@@ -122,7 +123,7 @@ public final class BuildContext {
         }
     }
 
-    /** A digest of names, modes, sizes and contents of the selected trees (the COPY cache input). */
+    /** A digest of names, modes, sizes, xattrs and contents of the selected trees (the COPY cache input). */
     public Digest hash(List<Path> sources) throws IOException {
         MessageDigest sha = Digest.newSha256();
         byte[] buf = new byte[1 << 16];
@@ -136,6 +137,12 @@ public final class BuildContext {
                 String meta = dir.relativize(p) + "\0" + a.get("mode") + "\0" + a.get("size") + "\0" + a.get("uid")
                         + "\0" + a.get("gid") + "\0";
                 sha.update(meta.getBytes(StandardCharsets.UTF_8));
+                // Xattrs go into the layer (security.capability, user.*), so they are part of the key;
+                // nothing is added for a file without any, which keeps older keys valid.
+                for (var x : LayerWriter.xattrs(p).entrySet()) {
+                    sha.update(("xattr\0" + x.getKey() + "\0" + x.getValue().length + "\0").getBytes(StandardCharsets.UTF_8));
+                    sha.update(x.getValue());
+                }
                 if (Files.isSymbolicLink(p)) {
                     sha.update(Files.readSymbolicLink(p).toString().getBytes(StandardCharsets.UTF_8));
                 } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {

@@ -79,6 +79,17 @@ public final class Builder {
             base = earlier.isPresent() ? built.get(earlier.get().index()) : baseImage(cf, from, r.platform());
         }
         StageState st = new StageState(base, SCRATCH);
+        // The base image's ONBUILD triggers run first, as if written right after FROM (Docker's rule).
+        for (String trigger : st.triggers) {
+            Instruction ins = ContainerfileParser.trigger(cf.file(), from.line(), trigger);
+            log.println("[" + s.name().orElse(Integer.toString(s.index())) + " ONBUILD] " + Steps.describe(ins));
+            try {
+                step(cf, ins, st, built, ctx, r, globals);
+            } catch (IllegalArgumentException e) {
+                throw new BuildException(cf.file(), from.line(), "ONBUILD trigger \"" + trigger + "\" of "
+                        + from.image() + ": " + e.getMessage());
+            }
+        }
         int n = 0;
         for (Instruction ins : s.instructions()) {
             n++;
@@ -129,16 +140,34 @@ public final class Builder {
         List<String> sources = c.sources().stream().map(x -> Variables.expand(x, vars, '\\')).toList();
         String chown = c.chown() == null ? null : Variables.expand(c.chown(), vars, '\\');
         if (c.from() == null) {
-            List<Path> paths = new ArrayList<>();
-            for (String src : sources) {
-                paths.addAll(ctx.resolve(src));
+            Path docs = c.heredocs().isEmpty() ? null : Files.createTempDirectory("vessel-heredoc-");
+            try {
+                List<Path> paths = new ArrayList<>();
+                StringBuilder inputs = new StringBuilder();
+                for (String src : sources) {
+                    Optional<Instruction.Heredoc> doc = Heredocs.source(src, c.heredocs());
+                    if (doc.isPresent()) {
+                        String content = doc.get().expand() ? Variables.expand(doc.get().content(), vars, '\\')
+                                : doc.get().content();
+                        paths.add(CopyStep.heredocFile(docs, doc.get().name(), content));
+                        inputs.append(doc.get().name()).append('\0').append(content).append('\0');
+                    } else {
+                        paths.addAll(ctx.resolve(src));
+                    }
+                }
+                // Context files are keyed by their relative names and content, here-documents by theirs.
+                Digest key = BuildCache.key(st.cacheKey, text + " -> " + dest, ctx.hash(paths.stream()
+                        .filter(p -> docs == null || !p.startsWith(docs)).toList()) + "\n" + inputs);
+                Optional<LayerWriter.Layer> hit = cache.get(key);
+                LayerWriter.Layer layer = hit.isPresent() ? hit.get() : CopyStep.write(images.store().blobs(), paths, dest,
+                        c.add(), forced(st, chown, c.chmod()), p -> docs != null && p.startsWith(docs) || !ctx.ignored(p));
+                finish(st, key, layer, hit.isPresent(), text);
+                return;
+            } finally {
+                if (docs != null) {
+                    dev.vessel.image.layer.LayerUnpacker.deleteTree(docs);
+                }
             }
-            Digest key = BuildCache.key(st.cacheKey, text + " -> " + dest, ctx.hash(paths).toString());
-            Optional<LayerWriter.Layer> hit = cache.get(key);
-            LayerWriter.Layer layer = hit.isPresent() ? hit.get() : CopyStep.write(images.store().blobs(), paths, dest,
-                    c.add(), forced(st, chown, c.chmod()), p -> !ctx.ignored(p));
-            finish(st, key, layer, hit.isPresent(), text);
-            return;
         }
         Optional<Containerfile.Stage> stage = cf.stage(c.from());
         Image source = stage.isPresent() ? built.get(stage.get().index()) : images.store().find(c.from()).orElse(null);

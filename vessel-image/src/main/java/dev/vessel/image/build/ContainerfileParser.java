@@ -37,7 +37,10 @@ public final class ContainerfileParser {
         return new ContainerfileParser(file).run(text, buildArgs);
     }
 
-    private record Logical(int line, String text) {
+    private record Logical(int line, String text, List<Instruction.Heredoc> heredocs) {
+        Logical(int line, String text) {
+            this(line, text, List.of());
+        }
     }
 
     private Containerfile run(String text, Map<String, String> buildArgs) {
@@ -121,7 +124,14 @@ public final class ContainerfileParser {
                 continue;
             }
             cur.append(s);
-            out.add(new Logical(start, cur.toString().strip()));
+            String text = cur.toString().strip();
+            List<Instruction.Heredoc> docs = List.of();
+            if (Set.of("RUN", "COPY", "ADD").contains(keyword(text)) && !Heredocs.markers(text).isEmpty()) {
+                int[] next = new int[1];
+                docs = Heredocs.read(text, lines, i + 1, next, file, start);
+                i = next[0] - 1;
+            }
+            out.add(new Logical(start, text, docs));
             cur = null;
         }
         if (cur != null && !cur.toString().isBlank()) {
@@ -152,9 +162,6 @@ public final class ContainerfileParser {
         if (rest.isEmpty()) {
             throw new IllegalArgumentException(kw + " needs arguments");
         }
-        if (rest.contains("<<") && (kw.equals("RUN") || kw.equals("COPY")) && rest.matches("(?s).*<<-?[\"']?[A-Za-z_]+.*")) {
-            throw new IllegalArgumentException(kw + " with a heredoc is not supported; use a script file and COPY it");
-        }
         return switch (kw) {
             case "FROM" -> from(n, rest, globalArgs);
             case "RUN" -> {
@@ -164,11 +171,12 @@ public final class ContainerfileParser {
                 if (!Set.of("none", "host", "default").contains(net)) {
                     throw new IllegalArgumentException("RUN --network=" + net + " is not supported (use none, default or host)");
                 }
-                yield new Instruction.Run(n, command(cmd), net.equals("default") ? "none" : net);
+                Instruction.Command c = l.heredocs.isEmpty() ? command(cmd) : Heredocs.run(cmd, l.heredocs);
+                yield new Instruction.Run(n, c, net.equals("default") ? "none" : net);
             }
             case "CMD" -> new Instruction.Cmd(n, command(rest));
             case "ENTRYPOINT" -> new Instruction.Entrypoint(n, command(rest));
-            case "COPY", "ADD" -> copy(n, kw, rest);
+            case "COPY", "ADD" -> copy(n, kw, rest, l.heredocs);
             case "ENV" -> {
                 int eq = rest.indexOf('=');
                 int ws = indexOfSpace(rest);
@@ -219,10 +227,42 @@ public final class ContainerfileParser {
                 }
                 yield new Instruction.Shell(n, jsonArray(rest, "SHELL"));
             }
-            case "HEALTHCHECK", "ONBUILD" -> throw new IllegalArgumentException(kw
-                    + " is not supported by vessel build (OCI image configs have no place for it)");
+            case "HEALTHCHECK" -> new Instruction.Healthcheck(n, Healthchecks.parse(rest, this::command), rest);
+            case "ONBUILD" -> onBuild(l, rest);
             default -> throw new IllegalArgumentException("unknown instruction \"" + kw + "\"");
         };
+    }
+
+    /**
+     * {@code ONBUILD INSTRUCTION}: checked now (so a typo fails the parent's build, at its line) and
+     * stored as written; it runs when an image built from this one is used in FROM.
+     */
+    private Instruction onBuild(Logical l, String trigger) {
+        String kw = keyword(trigger);
+        if (kw.equals("ONBUILD") || kw.equals("FROM") || kw.equals("MAINTAINER")) {
+            throw new IllegalArgumentException("ONBUILD " + kw + " is not allowed (Docker refuses it too)");
+        }
+        if (!Heredocs.markers(trigger).isEmpty()) {
+            throw new IllegalArgumentException("ONBUILD with a here-document is not supported; COPY a script instead");
+        }
+        try {
+            instruction(new Logical(l.line, trigger), Map.of());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("ONBUILD: " + e.getMessage(), e);
+        }
+        return new Instruction.OnBuild(l.line, trigger);
+    }
+
+    /**
+     * An ONBUILD trigger of a base image, parsed as if it were written at {@code line} (the FROM
+     * that brought it in), so its errors point there.
+     */
+    static Instruction trigger(String file, int line, String trigger) {
+        try {
+            return new ContainerfileParser(file).instruction(new Logical(line, trigger), Map.of());
+        } catch (IllegalArgumentException e) {
+            throw new BuildException(file, line, "ONBUILD trigger \"" + trigger + "\" of the base image: " + e.getMessage());
+        }
     }
 
     private Instruction.From from(int n, String rest, Map<String, String> globalArgs) {
@@ -243,7 +283,7 @@ public final class ContainerfileParser {
         return new Instruction.From(n, image, platform, name);
     }
 
-    private Instruction.Copy copy(int n, String kw, String rest) {
+    private Instruction.Copy copy(int n, String kw, String rest, List<Instruction.Heredoc> docs) {
         Map<String, String> flags = new LinkedHashMap<>();
         Set<String> allowed = kw.equals("COPY") ? Set.of("from", "chown", "chmod") : Set.of("chown", "chmod");
         String args = flags(rest, flags, allowed, kw);
@@ -262,16 +302,19 @@ public final class ContainerfileParser {
                         + "download it in a RUN step with --network=host, or COPY it from the context");
             }
         }
+        if (!docs.isEmpty() && flags.containsKey("from")) {
+            throw new IllegalArgumentException(kw + " --from cannot take a here-document");
+        }
         String chmod = flags.get("chmod");
         if (chmod != null && !chmod.matches("[0-7]{3,4}")) {
             throw new IllegalArgumentException(kw + " --chmod=" + chmod + " must be octal, e.g. 0755");
         }
         return new Instruction.Copy(n, kw.equals("ADD"), List.copyOf(sources), dest, flags.get("from"),
-                flags.get("chown"), chmod);
+                flags.get("chown"), chmod, docs);
     }
 
     /** Peels leading --name=value flags off {@code rest} into {@code out}; unknown flags are errors. */
-    private static String flags(String rest, Map<String, String> out, Set<String> allowed, String kw) {
+    static String flags(String rest, Map<String, String> out, Set<String> allowed, String kw) {
         String r = rest;
         while (r.startsWith("--")) {
             int sp = indexOfSpace(r);

@@ -44,6 +44,18 @@ final class CopyStep {
         return chown.matches("[0-9]{1,10}(:[0-9]{1,10})?");
     }
 
+    /**
+     * A here-document as the file a COPY source names: mode 0644 and a fixed mtime, so that the
+     * same text always gives the same layer.
+     */
+    static Path heredocFile(Path dir, String name, String content) throws IOException {
+        Path f = dir.resolve(name);
+        Files.writeString(f, content);
+        Files.setAttribute(f, "unix:mode", 0644);
+        Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(0));
+        return f;
+    }
+
     /** Writes the layer for one COPY/ADD whose sources have been resolved to paths. */
     static LayerWriter.Layer write(BlobStore blobs, List<Path> sources, String dest, boolean add,
                                    LayerWriter.Forced forced, Predicate<Path> include) throws IOException {

@@ -1,5 +1,7 @@
 package dev.vessel.image.build;
 
+import dev.vessel.image.oci.ImageConfig;
+
 import java.util.List;
 import java.util.Map;
 
@@ -31,7 +33,17 @@ public sealed interface Instruction {
 
     /** COPY and ADD (add = true: URLs are refused, local tar archives are extracted). */
     record Copy(int line, boolean add, List<String> sources, String destination, String from, String chown,
-                String chmod) implements Instruction {
+                String chmod, List<Heredoc> heredocs) implements Instruction {
+        Copy(int line, boolean add, List<String> sources, String destination, String from, String chown, String chmod) {
+            this(line, add, sources, destination, from, chown, chmod, List.of());
+        }
+    }
+
+    /**
+     * A here-document: {@code content} with tabs stripped for {@code <<-}; {@code raw} the body and
+     * delimiter lines as written; {@code expand} false when the delimiter was quoted.
+     */
+    record Heredoc(String name, String content, String raw, boolean expand) {
     }
 
     record Env(int line, Map<String, String> vars) implements Instruction {
@@ -59,5 +71,13 @@ public sealed interface Instruction {
     }
 
     record Shell(int line, List<String> shell) implements Instruction {
+    }
+
+    /** {@code HEALTHCHECK}: {@code text} is the instruction as written (history and cache key). */
+    record Healthcheck(int line, ImageConfig.Healthcheck check, String text) implements Instruction {
+    }
+
+    /** {@code ONBUILD INSTRUCTION}: the trigger as written, run in the builds that use this image in FROM. */
+    record OnBuild(int line, String trigger) implements Instruction {
     }
 }

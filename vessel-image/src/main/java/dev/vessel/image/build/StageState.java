@@ -33,6 +33,13 @@ final class StageState {
     String user;
     String workdir;
     String stopSignal;
+    ImageConfig.Healthcheck healthcheck;
+    /** This stage's own ONBUILD triggers; the base image's ran at FROM and are not passed on (Docker's rule). */
+    final List<String> onBuild = new ArrayList<>();
+    /** The base image's ONBUILD triggers, to run before the stage's first instruction. */
+    List<String> triggers = List.of();
+    /** Whether the shell is recorded in the config (SHELL was used here or in the base), as Docker records it. */
+    boolean shellInConfig;
     String architecture = "amd64";
     String os = "linux";
     Digest cacheKey;
@@ -71,6 +78,12 @@ final class StageState {
         user = c.user();
         workdir = c.workingDir();
         stopSignal = c.stopSignal();
+        healthcheck = c.healthcheck();
+        if (c.shell() != null && !c.shell().isEmpty()) {
+            shell = c.shell();
+            shellInConfig = true;
+        }
+        triggers = c.onBuild() == null ? List.of() : List.copyOf(c.onBuild());
         if (base.config().architecture() != null) {
             architecture = base.config().architecture();
             os = base.config().os();
@@ -101,7 +114,8 @@ final class StageState {
     ImageConfig config() {
         return new ImageConfig(BuildClock.CREATED, null, architecture, os, null,
                 new ImageConfig.Config(user, exposed.isEmpty() ? null : exposed, envList(), entrypoint, cmd,
-                        volumes.isEmpty() ? null : volumes, workdir, labels.isEmpty() ? null : labels, stopSignal),
+                        volumes.isEmpty() ? null : volumes, workdir, labels.isEmpty() ? null : labels, stopSignal,
+                        healthcheck, onBuild.isEmpty() ? null : List.copyOf(onBuild), shellInConfig ? shell : null),
                 new ImageConfig.RootFs("layers", List.copyOf(diffIds)), List.copyOf(history));
     }
 

@@ -29,6 +29,8 @@ final class Steps {
             case Instruction.Volume v -> "VOLUME " + v.paths();
             case Instruction.StopSignal s -> "STOPSIGNAL " + s.signal();
             case Instruction.Shell s -> "SHELL " + s.shell();
+            case Instruction.Healthcheck h -> "HEALTHCHECK " + h.text();
+            case Instruction.OnBuild o -> "ONBUILD " + o.trigger();
         };
     }
 
@@ -94,7 +96,18 @@ final class Steps {
                 st.stopSignal = Variables.expand(s.signal(), vars, '\\');
                 st.addEmpty(describe(ins));
             }
-            case Instruction.Shell s -> st.shell = s.shell();
+            case Instruction.Shell s -> {
+                st.shell = s.shell();
+                st.shellInConfig = true;
+            }
+            case Instruction.Healthcheck h -> {
+                st.healthcheck = h.check();
+                st.addEmpty(describe(ins));
+            }
+            case Instruction.OnBuild o -> {
+                st.onBuild.add(o.trigger());
+                st.addEmpty(describe(ins));
+            }
             case Instruction.Cmd c -> {
                 st.cmd = c.command().shellForm() ? concat(st.shell, c.command().args().getFirst()) : c.command().args();
                 st.addEmpty(describe(ins));

@@ -4,11 +4,9 @@ import dev.vessel.image.sys.NativeFs;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -19,20 +17,20 @@ import java.util.Map;
  * which would block on a FIFO; that is why mode uses plain chmod and times use utimensat.)
  */
 final class EntryMetadata {
-    private static final String SCHILY = "SCHILY.xattr.";
-    private static final String LIBARCHIVE = "LIBARCHIVE.xattr.";
+    private static final String OVERLAY = "trusted.overlay.";
 
     private EntryMetadata() {
     }
 
-    static void apply(TarArchiveEntry e, Path p, UnpackOptions opt, List<String> skipped) throws IOException {
+    static void apply(TarArchiveEntry e, Map<String, byte[]> xattrs, Path p, UnpackOptions opt, List<String> skipped)
+            throws IOException {
         boolean link = e.isSymbolicLink();
         if (opt.privileged()) {
             // chown before chmod: chown clears the setuid/setgid bits.
             Files.setAttribute(p, "unix:uid", (int) e.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(p, "unix:gid", (int) e.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
         }
-        xattrs(e, p, opt, skipped);
+        xattrs(e, xattrs, p, opt, skipped);
         // A directory's mode and time are set after its content is written (finishDirectory):
         // a 0555 directory could not be filled by an unprivileged unpack, and writing changes mtime.
         if (!link && !e.isDirectory()) {
@@ -52,37 +50,39 @@ final class EntryMetadata {
         NativeFs.setTimes(p, e.getLastModifiedTime().toInstant());
     }
 
-    private static void xattrs(TarArchiveEntry e, Path p, UnpackOptions opt, List<String> skipped) throws IOException {
-        for (Map.Entry<String, String> h : e.getExtraPaxHeaders().entrySet()) {
-            String name;
-            byte[] value;
-            if (h.getKey().startsWith(SCHILY)) {
-                name = h.getKey().substring(SCHILY.length());
-                // PAX values are decoded as UTF-8 by the tar reader, so binary values (security.capability)
-                // survive only if they were valid UTF-8; LIBARCHIVE.xattr (base64) carries them exactly.
-                value = h.getValue().getBytes(StandardCharsets.UTF_8);
-            } else if (h.getKey().startsWith(LIBARCHIVE)) {
-                name = java.net.URLDecoder.decode(h.getKey().substring(LIBARCHIVE.length()), StandardCharsets.UTF_8);
-                value = Base64.getDecoder().decode(h.getValue());
-            } else {
-                continue;
+    /**
+     * Sets the xattrs the archive gives (raw bytes, see {@link XattrTarInputStream}), after chown,
+     * which would clear security.capability. What is not set is reported, as containerd logs an
+     * "ignored xattr" rather than failing the pull: trusted.* and security.* without root, user.*
+     * on a symlink (the kernel allows user.* only on files and directories), anything the
+     * filesystem does not support (EOPNOTSUPP), and trusted.overlay.*, which is overlayfs's own
+     * bookkeeping (opaque, redirect, origin): a layer says "opaque" with .wh..wh..opq, and lets
+     * it point overlayfs at other files never. Any other refusal fails the unpack.
+     */
+    private static void xattrs(TarArchiveEntry e, Map<String, byte[]> xattrs, Path p, UnpackOptions opt,
+                               List<String> skipped) throws IOException {
+        for (Map.Entry<String, byte[]> x : xattrs.entrySet()) {
+            String name = x.getKey();
+            String why = null;
+            if (name.startsWith(OVERLAY)) {
+                why = "is overlayfs's own and never taken from a layer";
+            } else if ((name.startsWith("trusted.") || name.startsWith("security.")) && !opt.privileged()) {
+                why = "needs root";
+            } else if (e.isSymbolicLink() && name.startsWith("user.")) {
+                why = "cannot be set on a symlink";
             }
-            boolean needsPrivilege = name.startsWith("trusted.") || name.startsWith("security.");
-            if (needsPrivilege && !opt.privileged()) {
-                skipped.add(e.getName() + ": xattr " + name + " needs root");
-                continue;
-            }
-            if (e.isSymbolicLink() && name.startsWith("user.")) {
-                continue; // the kernel refuses user.* xattrs on symlinks
-            }
-            try {
-                NativeFs.setXattr(p, name, value);
-            } catch (IOException ex) {
-                if (ex.getMessage().contains("EOPNOTSUPP")) {
-                    skipped.add(e.getName() + ": xattr " + name + " not supported by the filesystem");
-                } else {
-                    throw new LayerException(e.getName(), ex.getMessage(), ex);
+            if (why == null) {
+                try {
+                    NativeFs.setXattr(p, name, x.getValue());
+                } catch (NativeFs.XattrException ex) {
+                    if (ex.errno() != NativeFs.EOPNOTSUPP) {
+                        throw new LayerException(e.getName(), "xattr " + name + ": " + ex.getMessage(), ex);
+                    }
+                    why = "is not supported by the filesystem";
                 }
+            }
+            if (why != null) {
+                skipped.add(e.getName() + ": xattr " + name + " " + why);
             }
         }
     }

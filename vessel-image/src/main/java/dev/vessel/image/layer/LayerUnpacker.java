@@ -4,7 +4,6 @@ import dev.vessel.image.store.Digest;
 import dev.vessel.image.sys.NativeFs;
 import dev.vessel.image.sys.Syscalls;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,7 +68,7 @@ public final class LayerUnpacker {
         List<Dir> dirs = new ArrayList<>();
         long bytes = 0;
         long entries = 0;
-        TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes, StandardCharsets.UTF_8.name());
+        XattrTarInputStream tar = new XattrTarInputStream(tarBytes);
         for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
             if (++entries > options.maxEntries()) {
                 throw new LayerException(e.getName(), "more than " + options.maxEntries() + " entries (limit)");
@@ -99,8 +98,8 @@ public final class LayerUnpacker {
     }
 
     /** Materialises one entry; returns its path, or null if it was a whiteout or skipped. */
-    private Path entry(TarArchiveEntry e, LayerPaths paths, InputStream content, List<String> skipped, List<Dir> dirs)
-            throws IOException {
+    private Path entry(TarArchiveEntry e, LayerPaths paths, XattrTarInputStream content, List<String> skipped,
+                       List<Dir> dirs) throws IOException {
         String name = e.getName();
         List<String> cs = LayerPaths.components(name);
         String base = cs.isEmpty() ? "" : cs.getLast();
@@ -118,7 +117,7 @@ public final class LayerUnpacker {
             if (a == null) {
                 Files.createDirectory(p);
             }
-            EntryMetadata.apply(e, p, options, skipped);
+            EntryMetadata.apply(e, content.xattrs(), p, options, skipped);
             dirs.add(new Dir(e, p));
             return p;
         }
@@ -147,7 +146,7 @@ public final class LayerUnpacker {
         } else {
             throw new LayerException(name, "unsupported tar entry type '" + (char) linkFlag(e) + "'");
         }
-        EntryMetadata.apply(e, p, options, skipped);
+        EntryMetadata.apply(e, content.xattrs(), p, options, skipped);
         return p;
     }
 

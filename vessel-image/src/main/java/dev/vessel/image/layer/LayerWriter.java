@@ -5,13 +5,11 @@ import dev.vessel.image.store.BlobWriter;
 import dev.vessel.image.store.Digest;
 import dev.vessel.image.sys.NativeFs;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -45,7 +43,7 @@ public final class LayerWriter implements AutoCloseable {
     private final BlobWriter blob;
     private final MessageDigest diff = Digest.newSha256();
     private final OutputStream gzip;
-    private final TarArchiveOutputStream tar;
+    private final PaxTarOutputStream tar;
     private final Set<String> written = new HashSet<>();
     private final Map<Object, String> inodes = new HashMap<>();
 
@@ -63,10 +61,7 @@ public final class LayerWriter implements AutoCloseable {
             }
         };
         this.gzip = Compression.GZIP.compress(sink);
-        this.tar = new TarArchiveOutputStream(new DigestOutputStream(gzip, diff), StandardCharsets.UTF_8.name());
-        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-        tar.setAddPaxHeadersForNonAsciiNames(true);
+        this.tar = new PaxTarOutputStream(new DigestOutputStream(gzip, diff));
     }
 
     /** Adds the directories of {@code dest} ("a/b/c" adds a/ and a/b/) that this layer lacks. */
@@ -168,7 +163,8 @@ public final class LayerWriter implements AutoCloseable {
         e.setGroupId(o.gid() != null ? o.gid() : (Integer) a.get("gid"));
         e.setModTime(mtime);
         written.add(isDir ? name + "/" : name);
-        tar.putArchiveEntry(e);
+        // A hard link's inode, xattrs included, was described by its first name.
+        tar.putArchiveEntry(e, e.isLink() ? Map.of() : xattrs(p));
         if (e.isFile() && e.getLinkFlag() == TarConstants.LF_NORMAL) {
             try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
                 in.transferTo(tar);
@@ -178,6 +174,22 @@ public final class LayerWriter implements AutoCloseable {
         if (overlay && isDir && opaque(p)) {
             plain(name + "/" + LayerUnpacker.OPAQUE, mtime);
         }
+    }
+
+    /**
+     * The xattrs of {@code p} that a layer carries, sorted by name: all but overlayfs's own
+     * trusted.overlay.* (a RUN step's upper directory has them; the opaque one is spelled
+     * .wh..wh..opq instead) and security.selinux, a label of this host's policy that the
+     * container's host relabels anyway (Docker omits it too).
+     */
+    public static Map<String, byte[]> xattrs(Path p) throws IOException {
+        return carried(NativeFs.xattrs(p));
+    }
+
+    static Map<String, byte[]> carried(Map<String, byte[]> xattrs) {
+        Map<String, byte[]> out = new java.util.TreeMap<>(xattrs);
+        out.keySet().removeIf(n -> n.startsWith("trusted.overlay.") || n.equals("security.selinux"));
+        return out;
     }
 
     private static boolean opaque(Path dir) throws IOException {
@@ -199,7 +211,7 @@ public final class LayerWriter implements AutoCloseable {
     /** Adds the entries of another tar stream under {@code dest} (ADD of a local archive). */
     public void addArchive(InputStream archive, String dest) throws IOException {
         String base = strip(dest);
-        var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(Compression.open(archive));
+        var in = new XattrTarInputStream(Compression.open(archive));
         for (TarArchiveEntry e; (e = in.getNextEntry()) != null; ) {
             List<String> cs = LayerPaths.components(e.getName()); // refuses ".." and absolute names
             String rel = String.join("/", cs);
@@ -213,7 +225,7 @@ public final class LayerWriter implements AutoCloseable {
                 String target = String.join("/", LayerPaths.components(e.getLinkName()));
                 e.setLinkName(base.isEmpty() ? target : base + "/" + target);
             }
-            tar.putArchiveEntry(e);
+            tar.putArchiveEntry(e, carried(in.xattrs()));
             if (LayerUnpacker.regular(e)) {
                 in.transferTo(tar);
             }

@@ -25,8 +25,32 @@ public record ImageConfig(String created, String author, String architecture, St
                          @JsonProperty("Volumes") Map<String, Object> volumes,
                          @JsonProperty("WorkingDir") String workingDir,
                          @JsonProperty("Labels") Map<String, String> labels,
-                         @JsonProperty("StopSignal") String stopSignal) {
+                         @JsonProperty("StopSignal") String stopSignal,
+                         @JsonProperty("Healthcheck") Healthcheck healthcheck,
+                         @JsonProperty("OnBuild") List<String> onBuild,
+                         @JsonProperty("Shell") List<String> shell) {
         public static final Config EMPTY = new Config(null, null, null, null, null, null, null, null, null);
+
+        /** The fields every image has a use for; Healthcheck, OnBuild and Shell are Docker's build-time extras. */
+        public Config(String user, Map<String, Object> exposedPorts, List<String> env, List<String> entrypoint,
+                      List<String> cmd, Map<String, Object> volumes, String workingDir, Map<String, String> labels,
+                      String stopSignal) {
+            this(user, exposedPorts, env, entrypoint, cmd, volumes, workingDir, labels, stopSignal, null, null, null);
+        }
+    }
+
+    /**
+     * Docker's {@code HEALTHCHECK}: {@code Test} is ["NONE"] (turned off), ["CMD", argv...] or
+     * ["CMD-SHELL", command]; durations are nanoseconds; an absent field means "inherit, or the
+     * engine's default" (30s interval and timeout, 0s start period, 5s start interval, 3 retries).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Healthcheck(@JsonProperty("Test") List<String> test,
+                              @JsonProperty("Interval") Long interval,
+                              @JsonProperty("Timeout") Long timeout,
+                              @JsonProperty("StartPeriod") Long startPeriod,
+                              @JsonProperty("StartInterval") Long startInterval,
+                              @JsonProperty("Retries") Integer retries) {
     }
 
     /** {@code diff_ids}: digests of the uncompressed layer tars, base first. */

@@ -28,6 +28,7 @@ import java.util.concurrent.Future;
  * unpacked once, atomically, and its diff id is checked against the image config.
  */
 public final class LayerSnapshots {
+    private static final System.Logger LOG = System.getLogger(LayerSnapshots.class.getName());
     private final Path layers;
     private final BlobStore blobs;
     private final UnpackOptions options;
@@ -119,6 +120,11 @@ public final class LayerSnapshots {
             LayerUnpacker.deleteTree(fs);
             throw new IOException("layer " + blob + " unpacks to diff id " + r.diffId()
                     + " but the image config says " + diffId + "; the image is corrupt");
+        }
+        // What could not be materialised here (device nodes or trusted.* without root, xattrs the
+        // filesystem does not support) is a warning, as containerd's "ignored xattr", not a failure.
+        for (String skip : r.skipped()) {
+            LOG.log(System.Logger.Level.WARNING, "layer " + blob + ": skipped " + skip);
         }
     }
 

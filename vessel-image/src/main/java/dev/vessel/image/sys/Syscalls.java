@@ -32,6 +32,8 @@ public final class Syscalls {
     private static final MethodHandle LGETXATTR = handle("lgetxattr",
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
                     ValueLayout.JAVA_LONG));
+    private static final MethodHandle LLISTXATTR = handle("llistxattr",
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
     private static final MethodHandle UMOUNT2 = handle("umount2",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
     private static final MethodHandle UTIMENSAT = handle("utimensat",
@@ -90,12 +92,22 @@ public final class Syscalls {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(CAPTURE);
             MemorySegment v = a.allocate(Math.max(1, out.length));
-            long r = (long) LGETXATTR.invokeExact(st, a.allocateFrom(path), a.allocateFrom(name), v, (long) out.length);
-            if (r < 0) {
-                return -errno(st);
-            }
-            MemorySegment.copy(v, ValueLayout.JAVA_BYTE, 0, out, 0, (int) r);
-            return r;
+            return filled(st, v, (long) LGETXATTR.invokeExact(st, a.allocateFrom(path), a.allocateFrom(name), v,
+                    (long) out.length), out);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Lists a file's xattr names (NUL-terminated, back to back) into {@code out}, never following a
+     * final symlink; returns the list's length, or -errno (ERANGE when {@code out} is too small).
+     */
+    public static long llistxattr(String path, byte[] out) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment v = a.allocate(Math.max(1, out.length));
+            return filled(st, v, (long) LLISTXATTR.invokeExact(st, a.allocateFrom(path), v, (long) out.length), out);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -138,6 +150,15 @@ public final class Syscalls {
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    /** A call that filled {@code v} with {@code r} bytes: copies them to {@code out}; or -errno. */
+    private static long filled(MemorySegment captured, MemorySegment v, long r, byte[] out) {
+        if (r < 0) {
+            return -errno(captured);
+        }
+        MemorySegment.copy(v, ValueLayout.JAVA_BYTE, 0, out, 0, (int) r);
+        return r;
     }
 
     private static int errno(MemorySegment captured) {

@@ -1,5 +1,6 @@
 package dev.vessel.image.build;
 
+import dev.vessel.image.store.Digest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,5 +56,17 @@ class BuildContextTest {
         assertThrows(IllegalArgumentException.class, () -> c.resolve("../" + outside.getFileName() + "/passwd"));
         // The link itself may be copied: as a link, never followed.
         assertEquals(List.of(ctx.resolve("link")), c.resolve("link"));
+    }
+
+    @Test
+    void theCopyCacheKeyChangesWithAFilesXattrs() throws IOException {
+        Path f = Files.writeString(ctx.resolve("tool"), "bin");
+        BuildContext c = new BuildContext(ctx);
+        Digest before = c.hash(List.of(f));
+        dev.vessel.image.sys.NativeFs.setXattr(f, "user.vessel.test", new byte[]{0, (byte) 0xff});
+        Digest with = c.hash(List.of(f));
+        assertNotEquals(before, with, "a COPY of the same bytes with another xattr is another layer");
+        dev.vessel.image.sys.NativeFs.setXattr(f, "user.vessel.test", new byte[]{0, (byte) 0xfe});
+        assertNotEquals(with, c.hash(List.of(f)), "and so is another value");
     }
 }

@@ -72,6 +72,44 @@ class BuilderRootIT {
             """;
 
     @Test
+    void runWithHereDocumentsInEveryForm() throws IOException {
+        Image img = build("""
+                FROM scratch
+                COPY busybox /bin/busybox
+                RUN ["/bin/busybox", "--install", "-s", "/bin"]
+                RUN mkdir -p /tmp && chmod 1777 /tmp
+                ENV WHO=vessel
+                RUN <<EOF
+                # a script, comments and all
+                echo "plain $WHO" > /plain
+                EOF
+                RUN <<EOF
+                #!/bin/sh -e
+                echo "shebang $0" > /shebang
+                EOF
+                RUN cat <<A > /expanded && cat <<'B' > /literal
+                $WHO
+                A
+                $WHO
+                B
+                """);
+        ContainerSnapshot s = images.snapshots().create("heredoc", img);
+        try {
+            images.snapshots().mount(s);
+            Path root = s.rootfs();
+            assertEquals("plain vessel\n", Files.readString(root.resolve("plain")));
+            assertTrue(Files.readString(root.resolve("shebang")).startsWith("shebang /tmp/"), "ran as a file of its own");
+            assertEquals("vessel\n", Files.readString(root.resolve("expanded")));
+            assertEquals("$WHO\n", Files.readString(root.resolve("literal")));
+            try (var tmp = Files.list(root.resolve("tmp"))) {
+                assertEquals(0, tmp.count(), "the script file is removed");
+            }
+        } finally {
+            images.snapshots().remove("heredoc");
+        }
+    }
+
+    @Test
     void runStepsBecomeLayersWithWhiteoutsAndRebuildFromCache() throws IOException {
         Image img = build(FILE);
         ContainerSnapshot s = images.snapshots().create("check", img);

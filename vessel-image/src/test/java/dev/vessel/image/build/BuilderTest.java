@@ -4,6 +4,7 @@ import dev.vessel.image.Image;
 import dev.vessel.image.ImageService;
 import dev.vessel.image.layer.Compression;
 import dev.vessel.image.layer.TarBuilder;
+import dev.vessel.image.oci.ImageConfig;
 import dev.vessel.image.oci.Platform;
 import dev.vessel.image.registry.DockerConfig;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -49,10 +50,86 @@ class BuilderTest {
     }
 
     private Image build(String containerfile, Map<String, String> args) throws IOException {
+        return build(containerfile, args, "built/app:1");
+    }
+
+    private Image build(String containerfile, Map<String, String> args, String tag) throws IOException {
         Path cf = ctx.resolve("Containerfile");
         Files.writeString(cf, containerfile);
         return new Builder(images, dir.resolve("cache"), Optional.empty(), new PrintStream(log, true))
-                .build(new Builder.Request(ctx, cf, List.of("built/app:1"), args, Optional.empty(), Platform.LINUX_AMD64));
+                .build(new Builder.Request(ctx, cf, List.of(tag), args, Optional.empty(), Platform.LINUX_AMD64));
+    }
+
+    @Test
+    void copyOfHereDocumentsExpandsUnquotedOnesAndIsCachedByContent() throws IOException {
+        String file = """
+                FROM scratch
+                ARG NAME=vessel
+                COPY <<conf <<"raw" /etc/app/
+                name=$NAME
+                conf
+                name=$NAME
+                raw
+                COPY --chmod=0600 <<EOF /etc/secret
+                s3cret
+                EOF
+                """;
+        Image img = build(file, Map.of());
+        assertEquals(List.of("etc/", "etc/app/", "etc/app/conf", "etc/app/raw"), names(img, 0));
+        assertEquals("name=vessel\n", content(img, 0, "etc/app/conf"));
+        assertEquals("name=$NAME\n", content(img, 0, "etc/app/raw"), "a quoted delimiter turns expansion off");
+        assertEquals("s3cret\n", content(img, 1, "etc/secret"));
+        assertEquals(0600, entry(img, 1, "etc/secret").getMode() & 07777);
+        log.reset();
+        assertEquals(img.id(), build(file, Map.of()).id());
+        assertEquals(2, log.toString().split("using cache", -1).length - 1, log.toString());
+        assertNotEquals(img.id(), build(file, Map.of("NAME", "other")).id(), "the expanded text is the cache input");
+    }
+
+    private static String content(Image img, int layer, String name) throws IOException {
+        List<String> found = new ArrayList<>();
+        forEach(img, layer, (e, in) -> {
+            if (e.getName().equals(name)) {
+                found.add(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        });
+        return found.getFirst();
+    }
+
+    @Test
+    void onbuildTriggersRunInTheChildBuildAndHealthcheckAndShellAreInherited() throws IOException {
+        Image parent = build("""
+                FROM scratch
+                SHELL ["/bin/bash", "-c"]
+                HEALTHCHECK --interval=5s --retries=2 CMD test -f /ok
+                ONBUILD COPY a.conf /from-trigger/
+                CMD echo hi
+                """, Map.of(), "built/parent:1");
+        var pc = parent.config().config();
+        assertEquals(List.of("COPY a.conf /from-trigger/"), pc.onBuild());
+        assertEquals(new ImageConfig.Healthcheck(List.of("CMD-SHELL", "test -f /ok"), 5_000_000_000L, null, null, null, 2),
+                pc.healthcheck());
+        assertEquals(List.of("/bin/bash", "-c"), pc.shell());
+        assertEquals(List.of("/bin/bash", "-c", "echo hi"), pc.cmd());
+        assertEquals(0, parent.manifest().layers().size(), "a trigger does not run in the image that declares it");
+
+        Image child = build("FROM built/parent:1\nCOPY b.conf /b/\n", Map.of(), "built/child:1");
+        assertEquals(List.of("from-trigger/", "from-trigger/a.conf"), names(child, 0), "the trigger ran first");
+        assertEquals(List.of("b/", "b/b.conf"), names(child, 1));
+        var cc = child.config().config();
+        assertNull(cc.onBuild(), "triggers are not passed on to grandchildren");
+        assertEquals(pc.healthcheck(), cc.healthcheck());
+        assertEquals(pc.shell(), cc.shell());
+        assertTrue(log.toString().contains("[0 ONBUILD] COPY a.conf /from-trigger/"), log.toString());
+
+        Image off = build("FROM built/child:1\nHEALTHCHECK NONE\n", Map.of(), "built/off:1");
+        assertEquals(List.of("NONE"), off.config().config().healthcheck().test());
+
+        build("FROM scratch\nONBUILD COPY missing.txt /\n", Map.of(), "built/broken:1");
+        BuildException e = assertThrows(BuildException.class,
+                () -> build("ARG X\n\nFROM built/broken:1\nCOPY a.conf /\n", Map.of(), "built/never:1"));
+        assertTrue(e.getMessage().startsWith("Containerfile:3: ONBUILD trigger \"COPY missing.txt /\" of built/broken:1: "
+                + "source \"missing.txt\" matches nothing"), e.getMessage());
     }
 
     private static final String FILE = """

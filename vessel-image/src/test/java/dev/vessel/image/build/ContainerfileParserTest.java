@@ -1,5 +1,6 @@
 package dev.vessel.image.build;
 
+import dev.vessel.image.oci.ImageConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -109,13 +110,25 @@ class ContainerfileParserTest {
             FROM a\\nENV novalue                           | Containerfile:2: ENV novalue needs a value
             FROM a\\nLABEL x                               | Containerfile:2: LABEL expects NAME=VALUE pairs
             FROM a\\nSHELL /bin/sh -c                      | Containerfile:2: SHELL must be a JSON array
-            FROM a\\nHEALTHCHECK CMD true                  | Containerfile:2: HEALTHCHECK is not supported
+            FROM a\\nHEALTHCHECK true                      | Containerfile:2: HEALTHCHECK takes CMD COMMAND or NONE, not "true"
+            FROM a\\nHEALTHCHECK NONE CMD x                | Containerfile:2: HEALTHCHECK NONE takes no other arguments
+            FROM a\\nHEALTHCHECK CMD                       | Containerfile:2: HEALTHCHECK CMD needs a command
+            FROM a\\n\\nHEALTHCHECK --interval=5 CMD x     | Containerfile:3: HEALTHCHECK --interval=5 is not a duration (e.g. 30s, 1m30s, 500ms)
+            FROM a\\nHEALTHCHECK --timeout=10us CMD x      | Containerfile:2: HEALTHCHECK --timeout=10us cannot be less than 1ms
+            FROM a\\nHEALTHCHECK --retries=-1 CMD x        | Containerfile:2: HEALTHCHECK --retries=-1 cannot be negative
+            FROM a\\nHEALTHCHECK --every=1s CMD x          | Containerfile:2: HEALTHCHECK does not support the flag --every
+            FROM a\\nONBUILD ONBUILD RUN x                 | Containerfile:2: ONBUILD ONBUILD is not allowed
+            FROM a\\nONBUILD FROM b                        | Containerfile:2: ONBUILD FROM is not allowed
+            FROM a\\n\\nONBUILD COPY onlyone              | Containerfile:3: ONBUILD: COPY needs at least one source and a destination
+            FROM a\\nONBUILD BOGUS x                       | Containerfile:2: ONBUILD: unknown instruction "BOGUS"
             FROM a AS x\\nFROM b AS X                      | Containerfile:2: stage name "x" is used twice
             FROM a AS 1x                                   | Containerfile:1: stage name "1x" must start with a letter
             FROM $NOPE                                     | Containerfile:1: FROM $NOPE expands to an empty image name
             FROM ${BAD                                     | Containerfile:1: unterminated ${
             FROM a\\nCOPY --chmod=rwx a /b                 | Containerfile:2: COPY --chmod=rwx must be octal
-            FROM a\\nRUN <<EOF\\necho\\nEOF                 | Containerfile:2: RUN with a heredoc is not supported
+            FROM a\\nRUN <<EOF\\necho                       | Containerfile:2: here-document <<EOF has no closing line "EOF"
+            FROM a\\nRUN ["sh"] <<EOF\\nx\\nEOF            | Containerfile:2: RUN in exec form (JSON) cannot take a here-document
+            FROM a\\nONBUILD RUN <<EOF\\nx\\nEOF           | Containerfile:2: ONBUILD with a here-document is not supported
             FROM a\\nUSER a b                              | Containerfile:2: USER takes one argument
             FROM a\\nLABEL a="unterminated                 | Containerfile:2: unterminated " quote
             ARG X=1                                       | Containerfile:1: no FROM instruction
@@ -123,6 +136,92 @@ class ContainerfileParserTest {
     void errorsPointAtTheLine(String text, String expected) {
         BuildException e = assertThrows(BuildException.class, () -> parse(text.replace("\\n", "\n")));
         assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+    }
+
+    @Test
+    void healthcheckInDockersConfigForm() {
+        List<Instruction> ins = parse("""
+                FROM a
+                HEALTHCHECK --interval=1m30s --timeout=500ms --start-period=1.5s --start-interval=2s --retries=5 \\
+                    CMD curl -f http://localhost/ || exit 1
+                HEALTHCHECK CMD ["/bin/check", "--quick"]
+                HEALTHCHECK NONE
+                STOPSIGNAL SIGTERM
+                """).stages().getFirst().instructions();
+        Instruction.Healthcheck h = (Instruction.Healthcheck) ins.get(0);
+        assertEquals(2, h.line());
+        assertEquals(new ImageConfig.Healthcheck(List.of("CMD-SHELL", "curl -f http://localhost/ || exit 1"),
+                90_000_000_000L, 500_000_000L, 1_500_000_000L, 2_000_000_000L, 5), h.check());
+        assertEquals(new ImageConfig.Healthcheck(List.of("CMD", "/bin/check", "--quick"), null, null, null, null, null),
+                ((Instruction.Healthcheck) ins.get(1)).check(), "unset fields stay unset: inherit or default");
+        assertEquals(List.of("NONE"), ((Instruction.Healthcheck) ins.get(2)).check().test());
+        assertEquals("SIGTERM", ((Instruction.StopSignal) ins.get(3)).signal());
+    }
+
+    @Test
+    void goDurations() {
+        assertEquals(0, Healthchecks.nanos("0", "d"));
+        assertEquals(3_723_004_005_006L, Healthchecks.nanos("1h2m3s4ms5us6ns", "d"));
+        assertEquals(1_500_000L, Healthchecks.nanos("1.5ms", "d"));
+        assertEquals(-2_000_000_000L, Healthchecks.nanos("-2s", "d"));
+        for (String bad : List.of("", "5", "1x", "s", "1S", ".s", "1h-2m")) {
+            assertThrows(IllegalArgumentException.class, () -> Healthchecks.nanos(bad, "d"), bad);
+        }
+    }
+
+    @Test
+    void onbuildKeepsTheTriggerAsWrittenAndTriggersParseAtTheFromLine() {
+        List<Instruction> ins = parse("FROM a\nONBUILD COPY --chown=1:1 app/ /app/\nONBUILD RUN make $TARGET\n")
+                .stages().getFirst().instructions();
+        assertEquals(new Instruction.OnBuild(2, "COPY --chown=1:1 app/ /app/"), ins.get(0));
+        assertEquals(new Instruction.OnBuild(3, "RUN make $TARGET"), ins.get(1));
+        Instruction t = ContainerfileParser.trigger("Containerfile", 7, "RUN make $TARGET");
+        assertEquals(7, t.line());
+        assertInstanceOf(Instruction.Run.class, t);
+        BuildException e = assertThrows(BuildException.class, () -> ContainerfileParser.trigger("Containerfile", 4, "COPY x"));
+        assertTrue(e.getMessage().startsWith("Containerfile:4: ONBUILD trigger \"COPY x\" of the base image: COPY needs"),
+                e.getMessage());
+    }
+
+    @Test
+    void hereDocuments() {
+        List<Instruction> ins = parse("""
+                FROM a
+                RUN <<EOF
+                # a comment line of the script, not of the Containerfile
+                echo one
+                EOF
+                RUN <<-EOF
+                \t\techo tabs
+                \tEOF
+                RUN <<EOF
+                #!/usr/bin/env python3
+                print("hi")
+                EOF
+                RUN cat <<A > /a && cat <<'B' > /b
+                $HOME
+                A
+                $HOME
+                B
+                COPY <<conf <<"raw" /etc/app/
+                name=$NAME
+                conf
+                name=$NAME
+                raw
+                USER nobody
+                """).stages().getFirst().instructions();
+        assertEquals(new Instruction.Command(List.of("# a comment line of the script, not of the Containerfile\necho one\n"), true),
+                ((Instruction.Run) ins.get(0)).command());
+        assertEquals(List.of("echo tabs\n"), ((Instruction.Run) ins.get(1)).command().args(), "<<- strips leading tabs");
+        String shebang = ((Instruction.Run) ins.get(2)).command().args().getFirst();
+        assertTrue(shebang.startsWith("f=$(mktemp) && cat > \"$f\" <<'EOF'\n#!/usr/bin/env python3\nprint(\"hi\")\nEOF\n"), shebang);
+        assertEquals(List.of("cat <<A > /a && cat <<'B' > /b\n$HOME\nA\n$HOME\nB\n"), ((Instruction.Run) ins.get(3)).command().args(),
+                "the shell gets the here-documents as written");
+        Instruction.Copy c = (Instruction.Copy) ins.get(4);
+        assertEquals(List.of("<<conf", "<<raw"), c.sources());
+        assertEquals(List.of(new Instruction.Heredoc("conf", "name=$NAME\n", "name=$NAME\nconf\n", true),
+                new Instruction.Heredoc("raw", "name=$NAME\n", "name=$NAME\nraw\n", false)), c.heredocs());
+        assertEquals(new Instruction.User(23, "nobody"), ins.get(5), "lines are counted through the bodies");
     }
 
     @Test

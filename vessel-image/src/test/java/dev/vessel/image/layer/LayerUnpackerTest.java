@@ -207,6 +207,41 @@ class LayerUnpackerTest {
         assertArrayEquals("vessel".getBytes(StandardCharsets.UTF_8), v);
     }
 
+    @Test
+    void binaryXattrValuesReachTheFileByteForByte() throws IOException {
+        byte[] big = new byte[2500]; // ext4 keeps all of an inode's xattrs in one 4 KiB block
+        new java.util.Random(7).nextBytes(big);
+        byte[] tar = new RawTar()
+                .pax(RawTar.records("SCHILY.xattr.user.bin", PaxXattrTest.BINARY, "SCHILY.xattr.user.big", big,
+                        "SCHILY.xattr.security.capability", PaxXattrTest.CAP_NET_RAW,
+                        "SCHILY.xattr.trusted.overlay.redirect", "/etc", "SCHILY.xattr.user.text", "a=b\n"))
+                .file("f", "content")
+                .pax(RawTar.records("SCHILY.xattr.user.l", "v"))
+                .symlink("l", "f")
+                .build();
+        Path target = dir.resolve("layer");
+        UnpackResult r = unpack(tar, target);
+        Path f = target.resolve("f");
+        assertArrayEquals(PaxXattrTest.BINARY, dev.vessel.image.sys.NativeFs.getXattr(f, "user.bin"));
+        assertArrayEquals(big, dev.vessel.image.sys.NativeFs.getXattr(f, "user.big"));
+        assertArrayEquals("a=b\n".getBytes(StandardCharsets.UTF_8), dev.vessel.image.sys.NativeFs.getXattr(f, "user.text"));
+        assertEquals("content", Files.readString(f));
+        assertEquals(List.of("f: xattr security.capability needs root",
+                "f: xattr trusted.overlay.redirect is overlayfs's own and never taken from a layer",
+                "l: xattr user.l cannot be set on a symlink"), r.skipped().stream().sorted().toList());
+    }
+
+    @Test
+    void aHugePaxHeaderIsRefusedBeforeItIsHeldInMemory() throws IOException {
+        byte[] tar = new RawTar().pax(RawTar.records("SCHILY.xattr.user.bomb", new byte[XattrTarInputStream.MAX_PAX]))
+                .file("f", "x").build();
+        Path target = dir.resolve("layer");
+        LayerException e = assertThrows(LayerException.class, () -> unpack(tar, target));
+        assertTrue(e.getMessage().contains("PAX header larger than 1048576 bytes"), e.getMessage());
+        assertFalse(Files.exists(target));
+        assertNoLeftovers();
+    }
+
     private void assertNoLeftovers() throws IOException {
         try (var s = Files.list(dir)) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".unpack-")));
