@@ -101,12 +101,12 @@ public final class ContainerRuntime {
 
     public void kill(String id, int signal, boolean all) {
         ContainerState s = load(id);
-        Status st = status(s);
+        CgroupManager cg = all ? cgroup(s) : null;
+        Status st = status(s, cg);
         if (st == Status.STOPPED) {
             throw new RuntimeError("container \"" + id + "\" is not running (it is stopped)");
         }
         if (all) {
-            CgroupManager cg = cgroup(s);
             for (int pid : cg.pids()) {
                 Teardown.signal(pid, signal);
             }
@@ -133,12 +133,12 @@ public final class ContainerRuntime {
             return;
         }
         try (StateStore.Lock l = store.lock(id)) {
-            Status st = status(s);
+            CgroupManager cg = cgroup(s);
+            Status st = status(s, cg);
             if ((st == Status.RUNNING || st == Status.PAUSED) && !force) {
                 throw new RuntimeError("cannot delete container \"" + id + "\": it is " + st.oci()
                         + "; stop it first or use --force");
             }
-            CgroupManager cg = cgroup(s);
             if (st != Status.STOPPED) {
                 Teardown.killAll(s, cg);
             }
@@ -158,19 +158,21 @@ public final class ContainerRuntime {
 
     public void pause(String id) {
         ContainerState s = load(id);
-        Status st = status(s);
+        CgroupManager cg = cgroup(s);
+        Status st = status(s, cg);
         if (st != Status.RUNNING && st != Status.CREATED) {
             throw new RuntimeError("cannot pause container \"" + id + "\": it is " + st.oci());
         }
-        cgroup(s).freeze();
+        cg.freeze();
     }
 
     public void resume(String id) {
         ContainerState s = load(id);
-        if (status(s) != Status.PAUSED) {
+        CgroupManager cg = cgroup(s);
+        if (status(s, cg) != Status.PAUSED) {
             throw new RuntimeError("cannot resume container \"" + id + "\": it is not paused");
         }
-        cgroup(s).thaw();
+        cg.thaw();
     }
 
     public void update(String id, LinuxResources r) {
@@ -217,6 +219,14 @@ public final class ContainerRuntime {
     }
 
     Status status(ContainerState s) {
+        return status(s, null);
+    }
+
+    /**
+     * As {@link #status(ContainerState)}, asking the freezer of {@code cg} when the caller has
+     * made the container's cgroup manager already (making one reads mountinfo), else of a new one.
+     */
+    Status status(ContainerState s, CgroupManager cg) {
         if (!ProcessInfo.isAlive(s.pid(), s.pidStartTime())) {
             return Status.STOPPED;
         }
@@ -224,7 +234,7 @@ public final class ContainerRuntime {
             return Status.CREATED;
         }
         try {
-            if (cgroup(s).state() == FreezerState.FROZEN) {
+            if ((cg != null ? cg : cgroup(s)).state() == FreezerState.FROZEN) {
                 return Status.PAUSED;
             }
         } catch (RuntimeException e) {
