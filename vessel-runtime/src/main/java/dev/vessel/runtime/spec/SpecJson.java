@@ -80,6 +80,14 @@ public final class SpecJson {
         }
     }
 
+    /**
+     * Reads a document Vessel wrote itself (state.json), with the same mapper, so that one
+     * CLI call introspects each record type once.
+     */
+    public static <T> T read(byte[] json, Class<T> type) throws java.io.IOException {
+        return MAPPER.readValue(json, type);
+    }
+
     /** Compact JSON bytes, e.g. the state written to a hook's stdin. */
     public static byte[] compact(Object document) {
         try {

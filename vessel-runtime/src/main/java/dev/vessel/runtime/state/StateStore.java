@@ -1,8 +1,7 @@
 package dev.vessel.runtime.state;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vessel.runtime.RuntimeError;
+import dev.vessel.runtime.spec.SpecJson;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -30,8 +29,6 @@ public final class StateStore {
     public static final String STATE_FILE = "state.json";
     public static final String CONFIG_FILE = "config.json";
     public static final String EXEC_FIFO = "exec.fifo";
-
-    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     private final Path root;
 
@@ -68,7 +65,7 @@ public final class StateStore {
     public ContainerState load(String id) {
         Path f = dir(id).resolve(STATE_FILE);
         try {
-            return JSON.readValue(Files.readAllBytes(f), ContainerState.class);
+            return SpecJson.read(Files.readAllBytes(f), ContainerState.class);
         } catch (NoSuchFileException e) {
             throw RuntimeError.notFound(id);
         } catch (IOException e) {
@@ -80,12 +77,9 @@ public final class StateStore {
         writeAtomically(dir(state.id()).resolve(STATE_FILE), toJson(state));
     }
 
+    /** Compact JSON of one of Vessel's own records (state.json, the state on a hook's stdin). */
     public static byte[] toJson(Object o) {
-        try {
-            return JSON.writeValueAsBytes(o);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return SpecJson.compact(o);
     }
 
     /** temp file in the same directory, fsync, rename over the target, fsync the directory. */
