@@ -89,7 +89,10 @@ vessel_jvm_opts() {
     OPTS=(-XX:+UseSerialGC -XX:-UsePerfData -Xss1m
           --enable-native-access=ALL-UNNAMED -Dvessel.home="$VESSEL_HOME" -Dvessel.init="$DIST/vessel-init")
     if [ "${VESSEL_JIT:-c1}" = c1 ]; then
-        OPTS+=(-XX:TieredStopAtLevel=1)
+        # Core reflection (picocli's fields, Jackson's record constructors) through native
+        # accessors, as before JEP 416: the method-handle accessors spin a class per member at
+        # run time, which the AOT cache cannot hold. ~10% of a `vessel-runtime run` (A/B, 16 runs).
+        OPTS+=(-XX:TieredStopAtLevel=1 -Djdk.reflect.useNativeAccessorOnly=true)
     fi
 }
 
