@@ -1,6 +1,9 @@
 package dev.vessel.image.layer;
 
-import dev.vessel.image.sys.NativeFs;
+import dev.vessel.linux.Errno;
+import dev.vessel.linux.Inodes;
+import dev.vessel.linux.LinuxException;
+import dev.vessel.linux.Xattrs;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
 import java.io.IOException;
@@ -47,7 +50,8 @@ final class EntryMetadata {
     }
 
     static void setTime(TarArchiveEntry e, Path p) throws IOException {
-        NativeFs.setTimes(p, e.getLastModifiedTime().toInstant());
+        java.time.Instant t = e.getLastModifiedTime().toInstant();
+        LayerException.onEntry(e.getName(), () -> Inodes.setTimes(p.toString(), t, t));
     }
 
     /**
@@ -73,9 +77,9 @@ final class EntryMetadata {
             }
             if (why == null) {
                 try {
-                    NativeFs.setXattr(p, name, x.getValue());
-                } catch (NativeFs.XattrException ex) {
-                    if (ex.errno() != NativeFs.EOPNOTSUPP) {
+                    Xattrs.set(p.toString(), name, x.getValue());
+                } catch (LinuxException ex) {
+                    if (!ex.is(Errno.EOPNOTSUPP)) {
                         throw new LayerException(e.getName(), "xattr " + name + ": " + ex.getMessage(), ex);
                     }
                     why = "is not supported by the filesystem";
