@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -50,7 +51,7 @@ final class EntryMetadata {
     }
 
     static void setTime(TarArchiveEntry e, Path p) throws IOException {
-        java.time.Instant t = e.getLastModifiedTime().toInstant();
+        Instant t = e.getLastModifiedTime().toInstant();
         LayerException.onEntry(e.getName(), () -> Inodes.setTimes(p.toString(), t, t));
     }
 
