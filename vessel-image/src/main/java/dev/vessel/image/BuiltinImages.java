@@ -8,6 +8,8 @@ import dev.vessel.image.oci.Manifest;
 import dev.vessel.image.oci.MediaTypes;
 import dev.vessel.image.oci.OciJson;
 import dev.vessel.image.store.Digest;
+import dev.vessel.linux.Inodes;
+import dev.vessel.linux.LinuxException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -102,7 +104,11 @@ public final class BuiltinImages {
     private static void fixTimes(Path root) throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                dev.vessel.image.sys.NativeFs.setTimes(p, EPOCH.toInstant());
+                try {
+                    Inodes.setTimes(p.toString(), EPOCH.toInstant(), EPOCH.toInstant());
+                } catch (LinuxException e) {
+                    throw new IOException(e.getMessage(), e);
+                }
             }
         }
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {

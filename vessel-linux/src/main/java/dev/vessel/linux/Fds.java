@@ -45,7 +45,7 @@ public final class Fds {
     public static Pair socketPair(int type) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
-            LinuxException.check(LibC.socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, fds),
+            LinuxException.check(Sockets.socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, fds),
                     "socketpair(AF_UNIX, " + type + " | SOCK_CLOEXEC, 0)");
             return new Pair(fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1));
         }
@@ -100,7 +100,7 @@ public final class Fds {
             MemorySegment seg = arena.allocateFrom(JAVA_BYTE, data);
             long done = 0;
             while (done < data.length) {
-                long n = LibC.send(socket, seg.asSlice(done), data.length - done, UnixSockets.MSG_NOSIGNAL);
+                long n = Sockets.send(socket, seg.asSlice(done), data.length - done, UnixSockets.MSG_NOSIGNAL);
                 if (n == -Errno.EINTR.number()) {
                     continue; // interrupted before anything was sent
                 }

@@ -17,8 +17,10 @@ import java.lang.invoke.MethodHandle;
 /**
  * The C-shaped layer: one method per libc function, same arguments, returning the C result or
  * {@code -errno}. Each handle sits in its own holder class so it is linked on first use: linking
- * a downcall costs milliseconds, and a CLI invocation uses a handful of the thirty. No exceptions here; the domain classes ({@link Fds}, {@link Processes},
- * {@link Mounts}, ...) turn a negative result into a {@link LinuxException}.
+ * a downcall costs milliseconds, and a CLI invocation uses a handful of the twenty-odd. No
+ * exceptions here; the domain classes ({@link Fds}, {@link Processes}, {@link Mounts}, ...) turn a
+ * negative result into a {@link LinuxException}. Larger groups have C-shaped classes of their own:
+ * {@link Sockets}, {@link FileData}, {@link FileMetadata}, {@link MountApi}.
  */
 public final class LibC {
 
@@ -36,10 +38,6 @@ public final class LibC {
     }
     private static final class Pipe2 {
         static final MethodHandle H = link("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    }
-    private static final class Socketpair {
-        static final MethodHandle H = link("socketpair",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     }
     private static final class Poll {
         static final MethodHandle H = link("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
@@ -89,15 +87,6 @@ public final class LibC {
     private static final class Umount2 {
         static final MethodHandle H = link("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     }
-    private static final class Send {
-        static final MethodHandle H = link("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    }
-    private static final class Sendmsg {
-        static final MethodHandle H = link("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    }
-    private static final class Recvmsg {
-        static final MethodHandle H = link("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    }
     private static final class IoctlPtr {
         static final MethodHandle H = linkVariadic("ioctl", 2,
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
@@ -106,22 +95,6 @@ public final class LibC {
     private static final class IoctlInt {
         static final MethodHandle H = linkVariadic("ioctl", 2,
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
-    }
-    private static final class Socket {
-        static final MethodHandle H = link("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    }
-    private static final class Connect {
-        static final MethodHandle H = link("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    }
-    private static final class Bind {
-        static final MethodHandle H = link("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    }
-    private static final class Listen {
-        static final MethodHandle H = link("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    }
-    private static final class Accept4 {
-        static final MethodHandle H = link("accept4",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     }
 
     private static final class MemfdCreate {
@@ -165,16 +138,6 @@ public final class LibC {
         MemorySegment st = state();
         try {
             int r = (int) Pipe2.H.invokeExact(st, fds, flags);
-            return r < 0 ? -errno(st) : r;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    public static int socketpair(int domain, int type, int protocol, MemorySegment fds) {
-        MemorySegment st = state();
-        try {
-            int r = (int) Socketpair.H.invokeExact(st, domain, type, protocol, fds);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -319,36 +282,6 @@ public final class LibC {
         }
     }
 
-    public static long send(int fd, MemorySegment buf, long count, int flags) {
-        MemorySegment st = state();
-        try {
-            long r = (long) Send.H.invokeExact(st, fd, buf, count, flags);
-            return r < 0 ? -errno(st) : r;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    public static long sendmsg(int fd, MemorySegment msghdr, int flags) {
-        MemorySegment st = state();
-        try {
-            long r = (long) Sendmsg.H.invokeExact(st, fd, msghdr, flags);
-            return r < 0 ? -errno(st) : r;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    public static long recvmsg(int fd, MemorySegment msghdr, int flags) {
-        MemorySegment st = state();
-        try {
-            long r = (long) Recvmsg.H.invokeExact(st, fd, msghdr, flags);
-            return r < 0 ? -errno(st) : r;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
     /** ioctl(fd, request, pointer). */
     public static int ioctl(int fd, long request, MemorySegment arg) {
         MemorySegment st = state();
@@ -365,57 +298,6 @@ public final class LibC {
         MemorySegment st = state();
         try {
             int r = (int) IoctlInt.H.invokeExact(st, fd, request, arg);
-            return r < 0 ? -errno(st) : r;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    public static int socket(int domain, int type, int protocol) {
-        MemorySegment st = state();
-        try {
-            int r = (int) Socket.H.invokeExact(st, domain, type, protocol);
-            return r < 0 ? -errno(st) : r;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    public static int connect(int fd, MemorySegment address, int length) {
-        MemorySegment st = state();
-        try {
-            int r = (int) Connect.H.invokeExact(st, fd, address, length);
-            return r < 0 ? -errno(st) : r;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    public static int bind(int fd, MemorySegment address, int length) {
-        MemorySegment st = state();
-        try {
-            int r = (int) Bind.H.invokeExact(st, fd, address, length);
-            return r < 0 ? -errno(st) : r;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    public static int listen(int fd, int backlog) {
-        MemorySegment st = state();
-        try {
-            int r = (int) Listen.H.invokeExact(st, fd, backlog);
-            return r < 0 ? -errno(st) : r;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** accept4 without the peer address (AF_UNIX peers are unnamed here). */
-    public static int accept4(int fd, int flags) {
-        MemorySegment st = state();
-        try {
-            int r = (int) Accept4.H.invokeExact(st, fd, MemorySegment.NULL, MemorySegment.NULL, flags);
             return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw rethrow(t);

@@ -23,12 +23,12 @@ public final class UnixSockets {
 
     /** A connected AF_UNIX stream socket (close-on-exec), e.g. to an OCI --console-socket. */
     public static int connect(String path) {
-        int fd = LinuxException.check(LibC.socket(Fds.AF_UNIX, Fds.SOCK_STREAM | Fds.SOCK_CLOEXEC, 0),
+        int fd = LinuxException.check(Sockets.socket(Fds.AF_UNIX, Fds.SOCK_STREAM | Fds.SOCK_CLOEXEC, 0),
                 "socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)");
         try (Arena arena = Arena.ofConfined()) {
             int r;
             do {
-                r = LibC.connect(fd, address(arena, path), (int) Structs.SOCKADDR_UN.byteSize());
+                r = Sockets.connect(fd, address(arena, path), (int) Structs.SOCKADDR_UN.byteSize());
             } while (r == -Errno.EINTR.number()); // the connection attempt goes on; retrying is allowed for AF_UNIX
             LinuxException.check(r, "connect(" + fd + ", \"" + path + "\")");
             return fd;
@@ -40,12 +40,12 @@ public final class UnixSockets {
 
     /** A listening AF_UNIX stream socket bound to {@code path} (close-on-exec). */
     public static int listen(String path, int backlog) {
-        int fd = LinuxException.check(LibC.socket(Fds.AF_UNIX, Fds.SOCK_STREAM | Fds.SOCK_CLOEXEC, 0),
+        int fd = LinuxException.check(Sockets.socket(Fds.AF_UNIX, Fds.SOCK_STREAM | Fds.SOCK_CLOEXEC, 0),
                 "socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)");
         try (Arena arena = Arena.ofConfined()) {
-            LinuxException.check(LibC.bind(fd, address(arena, path), (int) Structs.SOCKADDR_UN.byteSize()),
+            LinuxException.check(Sockets.bind(fd, address(arena, path), (int) Structs.SOCKADDR_UN.byteSize()),
                     "bind(" + fd + ", \"" + path + "\")");
-            LinuxException.check(LibC.listen(fd, backlog), "listen(" + fd + ", " + backlog + ")");
+            LinuxException.check(Sockets.listen(fd, backlog), "listen(" + fd + ", " + backlog + ")");
             return fd;
         } catch (RuntimeException e) {
             LibC.close(fd); // the bind/listen failure is what the caller needs to see
@@ -57,7 +57,7 @@ public final class UnixSockets {
     public static int accept(int listener) {
         int r;
         do {
-            r = LibC.accept4(listener, Fds.SOCK_CLOEXEC);
+            r = Sockets.accept4(listener, Fds.SOCK_CLOEXEC);
         } while (r == -Errno.EINTR.number()); // interrupted while waiting, no connection taken
         return LinuxException.check(r, "accept4(" + listener + ", SOCK_CLOEXEC)");
     }
@@ -105,7 +105,7 @@ public final class UnixSockets {
             msg.set(JAVA_LONG, Structs.MSG_CONTROLLEN, fds.length == 0 ? 0 : space);
             long n;
             do {
-                n = LibC.sendmsg(socket, msg, MSG_NOSIGNAL);
+                n = Sockets.sendmsg(socket, msg, MSG_NOSIGNAL);
             } while (n == -Errno.EINTR.number()); // nothing was sent
             LinuxException.check(n, "sendmsg(" + socket + ", " + data.length + " bytes, " + fds.length + " fds)");
             if (n < data.length) {
@@ -132,7 +132,7 @@ public final class UnixSockets {
             msg.set(JAVA_LONG, Structs.MSG_CONTROLLEN, space);
             long n;
             do {
-                n = LibC.recvmsg(socket, msg, MSG_CMSG_CLOEXEC);
+                n = Sockets.recvmsg(socket, msg, MSG_CMSG_CLOEXEC);
             } while (n == -Errno.EINTR.number()); // nothing was received
             LinuxException.check(n, "recvmsg(" + socket + ")");
             long controlLen = msg.get(JAVA_LONG, Structs.MSG_CONTROLLEN);

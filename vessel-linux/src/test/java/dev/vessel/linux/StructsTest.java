@@ -53,4 +53,11 @@ class StructsTest {
         assertEquals(24, Structs.cmsgSpace(4)); // CMSG_SPACE(sizeof(int))
         assertEquals(20, Structs.cmsgLen(4));   // CMSG_LEN(sizeof(int))
     }
+
+    @Test
+    void timespec() {
+        assertEquals(16, Structs.TIMESPEC.byteSize());
+        assertEquals(0, offset(Structs.TIMESPEC, "tv_sec"));
+        assertEquals(8, offset(Structs.TIMESPEC, "tv_nsec"));
+    }
 }

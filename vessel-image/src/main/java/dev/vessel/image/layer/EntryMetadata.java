@@ -1,12 +1,16 @@
 package dev.vessel.image.layer;
 
-import dev.vessel.image.sys.NativeFs;
+import dev.vessel.linux.Errno;
+import dev.vessel.linux.Inodes;
+import dev.vessel.linux.LinuxException;
+import dev.vessel.linux.Xattrs;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -47,7 +51,8 @@ final class EntryMetadata {
     }
 
     static void setTime(TarArchiveEntry e, Path p) throws IOException {
-        NativeFs.setTimes(p, e.getLastModifiedTime().toInstant());
+        Instant t = e.getLastModifiedTime().toInstant();
+        LayerException.onEntry(e.getName(), () -> Inodes.setTimes(p.toString(), t, t));
     }
 
     /**
@@ -73,9 +78,9 @@ final class EntryMetadata {
             }
             if (why == null) {
                 try {
-                    NativeFs.setXattr(p, name, x.getValue());
-                } catch (NativeFs.XattrException ex) {
-                    if (ex.errno() != NativeFs.EOPNOTSUPP) {
+                    Xattrs.set(p.toString(), name, x.getValue());
+                } catch (LinuxException ex) {
+                    if (!ex.is(Errno.EOPNOTSUPP)) {
                         throw new LayerException(e.getName(), "xattr " + name + ": " + ex.getMessage(), ex);
                     }
                     why = "is not supported by the filesystem";

@@ -1,8 +1,8 @@
 package dev.vessel.image.layer;
 
 import dev.vessel.image.store.Digest;
-import dev.vessel.image.sys.NativeFs;
-import dev.vessel.image.sys.Syscalls;
+import dev.vessel.linux.Inodes;
+import dev.vessel.linux.Xattrs;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
 import java.io.IOException;
@@ -135,14 +135,19 @@ public final class LayerUnpacker {
         } else if (regular(e)) {
             writeFile(e, p, content);
         } else if (e.isFIFO()) {
-            NativeFs.mkfifo(p, e.getMode());
+            LayerException.onEntry(name, () -> Inodes.fifo(p.toString(), e.getMode()));
         } else if (e.isCharacterDevice() || e.isBlockDevice()) {
             if (!options.privileged()) {
                 skipped.add(name + ": device node " + e.getDevMajor() + ":" + e.getDevMinor() + " needs root");
                 return null;
             }
-            NativeFs.mknod(p, e.isCharacterDevice() ? Syscalls.S_IFCHR : Syscalls.S_IFBLK, e.getMode(),
-                    e.getDevMajor(), e.getDevMinor());
+            LayerException.onEntry(name, () -> {
+                if (e.isCharacterDevice()) {
+                    Inodes.charDevice(p.toString(), e.getMode(), e.getDevMajor(), e.getDevMinor());
+                } else {
+                    Inodes.blockDevice(p.toString(), e.getMode(), e.getDevMajor(), e.getDevMinor());
+                }
+            });
         } else {
             throw new LayerException(name, "unsupported tar entry type '" + (char) linkFlag(e) + "'");
         }
@@ -164,7 +169,8 @@ public final class LayerUnpacker {
         if (base.equals(OPAQUE)) {
             Path dir = paths.resolveForWrite(name).getParent();
             requirePrivilege(name, "an opaque directory marker");
-            NativeFs.setXattr(dir, "trusted.overlay.opaque", "y".getBytes(StandardCharsets.US_ASCII));
+            LayerException.onEntry(name, () -> Xattrs.set(dir.toString(), "trusted.overlay.opaque",
+                    "y".getBytes(StandardCharsets.US_ASCII)));
             return;
         }
         if (base.startsWith(WHITEOUT + WHITEOUT)) {
@@ -177,7 +183,7 @@ public final class LayerUnpacker {
         requirePrivilege(name, "a whiteout");
         Path p = paths.resolveForWrite(name).resolveSibling(hidden);
         removeExisting(p);
-        NativeFs.mknod(p, Syscalls.S_IFCHR, 0, 0, 0);
+        LayerException.onEntry(name, () -> Inodes.charDevice(p.toString(), 0, 0, 0));
     }
 
     private void requirePrivilege(String name, String what) throws LayerException {

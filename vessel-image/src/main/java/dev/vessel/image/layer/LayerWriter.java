@@ -3,7 +3,9 @@ package dev.vessel.image.layer;
 import dev.vessel.image.store.BlobStore;
 import dev.vessel.image.store.BlobWriter;
 import dev.vessel.image.store.Digest;
-import dev.vessel.image.sys.NativeFs;
+import dev.vessel.linux.LinuxException;
+import dev.vessel.linux.Processes;
+import dev.vessel.linux.Xattrs;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
@@ -183,7 +185,11 @@ public final class LayerWriter implements AutoCloseable {
      * container's host relabels anyway (Docker omits it too).
      */
     public static Map<String, byte[]> xattrs(Path p) throws IOException {
-        return carried(NativeFs.xattrs(p));
+        try {
+            return carried(Xattrs.list(p.toString()));
+        } catch (LinuxException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     static Map<String, byte[]> carried(Map<String, byte[]> xattrs) {
@@ -193,10 +199,15 @@ public final class LayerWriter implements AutoCloseable {
     }
 
     private static boolean opaque(Path dir) throws IOException {
-        if (!NativeFs.isRoot()) {
+        if (Processes.euid() != 0) {
             return false; // only root can have set trusted.* xattrs, and read them
         }
-        byte[] v = NativeFs.getXattr(dir, "trusted.overlay.opaque");
+        byte[] v;
+        try {
+            v = Xattrs.get(dir.toString(), "trusted.overlay.opaque");
+        } catch (LinuxException e) {
+            throw new IOException(e.getMessage(), e);
+        }
         return v != null && v.length == 1 && v[0] == 'y';
     }
 

@@ -1,6 +1,6 @@
 package dev.vessel.image.layer;
 
-import dev.vessel.image.sys.NativeFs;
+import dev.vessel.linux.Processes;
 
 /**
  * @param maxBytes   limit on the uncompressed content of all regular files (a decompression bomb
@@ -14,7 +14,7 @@ public record UnpackOptions(long maxBytes, long maxEntries, boolean privileged) 
     public static final long DEFAULT_MAX_ENTRIES = 4_000_000;
 
     public static UnpackOptions defaults() {
-        return new UnpackOptions(DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, NativeFs.isRoot());
+        return new UnpackOptions(DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, Processes.euid() == 0);
     }
 
     public UnpackOptions withMaxBytes(long limit) {

@@ -8,7 +8,9 @@ import dev.vessel.image.oci.OciJson;
 import dev.vessel.image.store.AtomicFiles;
 import dev.vessel.image.store.BlobStore;
 import dev.vessel.image.store.Digest;
-import dev.vessel.image.sys.NativeFs;
+import dev.vessel.linux.LinuxException;
+import dev.vessel.linux.Mounts;
+import dev.vessel.linux.Processes;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -149,7 +151,7 @@ public final class Snapshotter {
         } catch (IOException | RuntimeException e) {
             for (Path p : mounted.reversed()) {
                 try {
-                    NativeFs.unmount(p, true);
+                    unmount(p, true);
                 } catch (IOException again) {
                     e.addSuppressed(again);
                 }
@@ -157,7 +159,7 @@ public final class Snapshotter {
             throw e;
         }
         for (Path p : mounted.reversed()) {
-            NativeFs.unmount(p, true); // the overlay holds its own clones of them
+            unmount(p, true); // the overlay holds its own clones of them
         }
     }
 
@@ -182,7 +184,7 @@ public final class Snapshotter {
         }
         if (p.exitValue() != 0) {
             throw new IOException("mounting the overlay for container \"" + s.id() + "\" failed (" + s.chain().size()
-                    + " layers): " + out + (NativeFs.isRoot() ? "" : " (mounting needs root)"));
+                    + " layers): " + out + (Processes.euid() == 0 ? "" : " (mounting needs root)"));
         }
     }
 
@@ -203,6 +205,15 @@ public final class Snapshotter {
         return out;
     }
 
+    /** umount2, lazily ({@code MNT_DETACH}) when {@code detach}. */
+    private static void unmount(Path target, boolean detach) throws IOException {
+        try {
+            Mounts.umount(target.toString(), detach ? Mounts.MNT_DETACH : 0);
+        } catch (LinuxException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
     /** Every mount point of our mount namespace (mountinfo's fifth field, with its octal escape of spaces undone). */
     private static List<String> mountTargets() throws IOException {
         List<String> out = new ArrayList<>();
@@ -217,7 +228,7 @@ public final class Snapshotter {
 
     public void unmount(ContainerSnapshot s) throws IOException {
         if (isMounted(s)) {
-            NativeFs.unmount(s.rootfs(), false);
+            unmount(s.rootfs(), false);
         }
     }
 
@@ -228,7 +239,7 @@ public final class Snapshotter {
         // A crash between mounting a layer view and detaching it leaves the view mounted: deleting
         // the tree through it would delete the shared layer's files.
         for (Path p : mountsBelow(s.dir())) {
-            NativeFs.unmount(p, true);
+            unmount(p, true);
         }
         Path trash = containers.resolve(".rm-" + id);
         Files.move(s.dir(), trash, java.nio.file.StandardCopyOption.ATOMIC_MOVE); // gone from list() at once

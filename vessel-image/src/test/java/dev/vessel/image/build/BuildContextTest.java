@@ -1,6 +1,7 @@
 package dev.vessel.image.build;
 
 import dev.vessel.image.store.Digest;
+import dev.vessel.linux.Xattrs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,10 +64,10 @@ class BuildContextTest {
         Path f = Files.writeString(ctx.resolve("tool"), "bin");
         BuildContext c = new BuildContext(ctx);
         Digest before = c.hash(List.of(f));
-        dev.vessel.image.sys.NativeFs.setXattr(f, "user.vessel.test", new byte[]{0, (byte) 0xff});
+        Xattrs.set(f.toString(), "user.vessel.test", new byte[]{0, (byte) 0xff});
         Digest with = c.hash(List.of(f));
         assertNotEquals(before, with, "a COPY of the same bytes with another xattr is another layer");
-        dev.vessel.image.sys.NativeFs.setXattr(f, "user.vessel.test", new byte[]{0, (byte) 0xfe});
+        Xattrs.set(f.toString(), "user.vessel.test", new byte[]{0, (byte) 0xfe});
         assertNotEquals(with, c.hash(List.of(f)), "and so is another value");
     }
 }

@@ -6,7 +6,7 @@ import dev.vessel.image.ProcessDefaults;
 import dev.vessel.image.oci.Platform;
 import dev.vessel.image.registry.DockerConfig;
 import dev.vessel.image.snapshot.ContainerSnapshot;
-import dev.vessel.image.sys.NativeFs;
+import dev.vessel.linux.Processes;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,7 @@ class BuilderRootIT {
 
     @BeforeEach
     void setUp() throws IOException {
-        assumeTrue(NativeFs.isRoot(), "needs root: overlay mounts and chroot");
+        assumeTrue(Processes.euid() == 0, "needs root: overlay mounts and chroot");
         assumeTrue(Files.isExecutable(Path.of("/bin/busybox")), "needs a static /bin/busybox (apt-get install busybox-static)");
         images = new ImageService(dir.resolve("images"), dir.resolve("snapshots"), new DockerConfig(dir.resolve("c.json")), Set.of());
         ctx = Files.createDirectories(dir.resolve("ctx"));

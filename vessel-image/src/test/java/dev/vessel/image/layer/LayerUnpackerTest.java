@@ -1,6 +1,7 @@
 package dev.vessel.image.layer;
 
 import dev.vessel.image.store.Digest;
+import dev.vessel.linux.Xattrs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -203,7 +204,7 @@ class LayerUnpackerTest {
                 Map.of("SCHILY.xattr.user.origin", "vessel")).build();
         Path target = dir.resolve("layer");
         unpack(tar, target);
-        byte[] v = dev.vessel.image.sys.NativeFs.getXattr(target.resolve("f"), "user.origin");
+        byte[] v = Xattrs.get(target.resolve("f").toString(), "user.origin");
         assertArrayEquals("vessel".getBytes(StandardCharsets.UTF_8), v);
     }
 
@@ -222,9 +223,9 @@ class LayerUnpackerTest {
         Path target = dir.resolve("layer");
         UnpackResult r = unpack(tar, target);
         Path f = target.resolve("f");
-        assertArrayEquals(PaxXattrTest.BINARY, dev.vessel.image.sys.NativeFs.getXattr(f, "user.bin"));
-        assertArrayEquals(big, dev.vessel.image.sys.NativeFs.getXattr(f, "user.big"));
-        assertArrayEquals("a=b\n".getBytes(StandardCharsets.UTF_8), dev.vessel.image.sys.NativeFs.getXattr(f, "user.text"));
+        assertArrayEquals(PaxXattrTest.BINARY, Xattrs.get(f.toString(), "user.bin"));
+        assertArrayEquals(big, Xattrs.get(f.toString(), "user.big"));
+        assertArrayEquals("a=b\n".getBytes(StandardCharsets.UTF_8), Xattrs.get(f.toString(), "user.text"));
         assertEquals("content", Files.readString(f));
         assertEquals(List.of("f: xattr security.capability needs root",
                 "f: xattr trusted.overlay.redirect is overlayfs's own and never taken from a layer",

@@ -1,7 +1,9 @@
 package dev.vessel.image.layer;
 
 import dev.vessel.image.store.BlobStore;
-import dev.vessel.image.sys.NativeFs;
+import dev.vessel.linux.Errno;
+import dev.vessel.linux.LinuxException;
+import dev.vessel.linux.Xattrs;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,13 +43,13 @@ class LayerWriterXattrTest {
     void filesAndDirectoriesKeepTheirXattrs() throws IOException {
         Path src = Files.createDirectories(dir.resolve("src/d"));
         try {
-            NativeFs.setXattr(src, "user.dir", new byte[]{(byte) 0x80});
-        } catch (NativeFs.XattrException e) {
-            assumeTrue(e.errno() != NativeFs.EOPNOTSUPP, "the temp directory's filesystem has no user.* xattrs");
+            Xattrs.set(src.toString(), "user.dir", new byte[]{(byte) 0x80});
+        } catch (LinuxException e) {
+            assumeTrue(!e.is(Errno.EOPNOTSUPP), "the temp directory's filesystem has no user.* xattrs");
             throw e;
         }
         Path f = Files.writeString(src.resolve("f"), "x");
-        NativeFs.setXattr(f, "user.bin", PaxXattrTest.BINARY);
+        Xattrs.set(f.toString(), "user.bin", PaxXattrTest.BINARY);
         Files.writeString(src.resolve("g"), "y");
         BlobStore blobs = new BlobStore(dir.resolve("blobs"));
         LayerWriter.Layer layer;

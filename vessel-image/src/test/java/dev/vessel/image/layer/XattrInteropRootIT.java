@@ -1,7 +1,10 @@
 package dev.vessel.image.layer;
 
 import dev.vessel.image.store.BlobStore;
-import dev.vessel.image.sys.NativeFs;
+import dev.vessel.linux.Errno;
+import dev.vessel.linux.LinuxException;
+import dev.vessel.linux.Processes;
+import dev.vessel.linux.Xattrs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -36,12 +39,12 @@ class XattrInteropRootIT {
 
     @BeforeEach
     void setUp() throws IOException {
-        assumeTrue(NativeFs.isRoot(), "needs root: security.capability and trusted.* xattrs");
+        assumeTrue(Processes.euid() == 0, "needs root: security.capability and trusted.* xattrs");
         src = Files.createDirectory(dir.resolve("src"));
         try {
-            NativeFs.setXattr(src, "user.vessel.probe", new byte[]{1});
-        } catch (NativeFs.XattrException e) {
-            assumeTrue(e.errno() != NativeFs.EOPNOTSUPP, dir + " is on a filesystem without user.* xattrs");
+            Xattrs.set(src.toString(), "user.vessel.probe", new byte[]{1});
+        } catch (LinuxException e) {
+            assumeTrue(!e.is(Errno.EOPNOTSUPP), dir + " is on a filesystem without user.* xattrs");
             throw e;
         }
     }
@@ -50,15 +53,15 @@ class XattrInteropRootIT {
     private void populate() throws IOException {
         Path bin = Files.createDirectories(src.resolve("usr/bin"));
         Path ping = Files.writeString(bin.resolve("ping"), "elf");
-        NativeFs.setXattr(ping, "security.capability", PaxXattrTest.CAP_NET_RAW);
-        NativeFs.setXattr(ping, "user.bin", PaxXattrTest.BINARY);
+        Xattrs.set(ping.toString(), "security.capability", PaxXattrTest.CAP_NET_RAW);
+        Xattrs.set(ping.toString(), "user.bin", PaxXattrTest.BINARY);
         byte[] big = new byte[2500]; // ext4 keeps all of an inode's xattrs in one 4 KiB block
         new Random(9).nextBytes(big);
-        NativeFs.setXattr(ping, "user.big", big);
-        NativeFs.setXattr(ping, "trusted.vessel", "t\n=".getBytes(StandardCharsets.UTF_8));
+        Xattrs.set(ping.toString(), "user.big", big);
+        Xattrs.set(ping.toString(), "trusted.vessel", "t\n=".getBytes(StandardCharsets.UTF_8));
         Files.createLink(bin.resolve("ping6"), ping);
-        NativeFs.setXattr(bin, "user.dir", new byte[]{(byte) 0xff});
-        NativeFs.setXattr(bin, "trusted.overlay.opaque", "y".getBytes(StandardCharsets.US_ASCII));
+        Xattrs.set(bin.toString(), "user.dir", new byte[]{(byte) 0xff});
+        Xattrs.set(bin.toString(), "trusted.overlay.opaque", "y".getBytes(StandardCharsets.US_ASCII));
         Files.createSymbolicLink(src.resolve("usr/ping"), Path.of("bin/ping"));
         Files.writeString(src.resolve("plain"), "p");
     }
@@ -68,7 +71,7 @@ class XattrInteropRootIT {
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : walk.toList()) {
                 Map<String, String> hex = new TreeMap<>();
-                NativeFs.xattrs(p).forEach((k, v) -> hex.put(k, HexFormat.of().formatHex(v)));
+                Xattrs.list(p.toString()).forEach((k, v) -> hex.put(k, HexFormat.of().formatHex(v)));
                 hex.remove("user.vessel.probe");
                 out.put(root.relativize(p).toString(), hex);
             }

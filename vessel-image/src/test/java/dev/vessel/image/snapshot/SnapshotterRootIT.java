@@ -5,7 +5,7 @@ import dev.vessel.image.ImageStore;
 import dev.vessel.image.TestImages;
 import dev.vessel.image.layer.TarBuilder;
 import dev.vessel.image.layer.UnpackOptions;
-import dev.vessel.image.sys.NativeFs;
+import dev.vessel.linux.Processes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -31,7 +31,7 @@ class SnapshotterRootIT {
 
     @BeforeEach
     void setUp() throws IOException {
-        assumeTrue(NativeFs.isRoot(), "needs root to mount overlayfs");
+        assumeTrue(Processes.euid() == 0, "needs root to mount overlayfs");
         assumeTrue(Files.readString(Path.of("/proc/filesystems")).contains("overlay"), "kernel has no overlayfs");
         store = new ImageStore(dir.resolve("images"));
         snaps = new Snapshotter(dir.resolve("snapshots"), store.blobs(), UnpackOptions.defaults());

@@ -2,6 +2,7 @@ package dev.vessel.vmm.devices.virtio.net;
 
 import dev.vessel.linux.Errno;
 import dev.vessel.linux.LibC;
+import dev.vessel.linux.Sockets;
 import dev.vessel.linux.Fds;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -131,7 +132,7 @@ public final class TapDevice implements NetBackend, AutoCloseable {
     }
 
     private static void withSocket(SocketAction action) throws IOException {
-        int sock = LibC.socket(Fds.AF_INET, Fds.SOCK_DGRAM | Fds.SOCK_CLOEXEC, 0);
+        int sock = Sockets.socket(Fds.AF_INET, Fds.SOCK_DGRAM | Fds.SOCK_CLOEXEC, 0);
         if (sock < 0) {
             throw new IOException("socket(AF_INET): " + Errno.describe(-sock));
         }
