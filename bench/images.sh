@@ -28,6 +28,18 @@ echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); skopeo $(s
     -cp "vessel-image/target/test-classes:vessel-image/target/classes:$(cat /tmp/vessel-bench-cp.txt)" \
     dev.vessel.image.bench.ImageBench "127.0.0.1:$port" "$work/bench"
 
+# The same pull through the command lines, each a fresh process into an empty store: what a
+# user types (bin/vessel pays its JVM start-up, with the launcher's AOT cache).
+for i in 1 2 3; do
+    t0=$(date +%s%N)
+    JAVA_TOOL_OPTIONS="-Dvessel.storage=$work/cli-$i" bin/vessel pull -q --tls-verify=false "127.0.0.1:$port/bench/app:1" >/dev/null 2>&1
+    t1=$(date +%s%N)
+    skopeo copy -q --src-tls-verify=false "docker://127.0.0.1:$port/bench/app:1" "dir:$work/cli-skopeo-$i" >/dev/null
+    t2=$(date +%s%N)
+    awk -v r="$i" -v v="$(( (t1 - t0) / 1000000 ))" -v s="$(( (t2 - t1) / 1000000 ))" \
+        'BEGIN {printf "CLI pull round %d: bin/vessel pull %d ms  skopeo copy %d ms  ratio %.2f\n", r, v, s, v / s}'
+done
+
 # Cached rebuild through the CLI (JVM start-up included).
 mkdir -p "$work/ctx"; printf 'FROM busybox\nRUN echo hi > /hi\nCOPY f /f\n' > "$work/ctx/Containerfile"; echo x > "$work/ctx/f"
 bin/vessel build -t localhost/bench-rebuild:1 "$work/ctx" >/dev/null 2>&1
