@@ -18,10 +18,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Hooks the spec says run in the container's namespaces (startContainer): each is started by
- * vessel-init after joining every namespace of the container's process, exactly as `exec`
- * joins them, so its path resolves in the container's mount namespace. The state JSON comes
- * on stdin through a pipe; a hook still running at its timeout is killed.
+ * Hooks the spec says run in the container's namespaces (createContainer, startContainer): each
+ * is started by vessel-init after joining every namespace of the container's process, exactly
+ * as `exec` joins them (the JVM, multi-threaded, cannot setns into a mount namespace), so its
+ * path resolves in the container's mount namespace. For createContainer that process waits at
+ * its hooks barrier before the pivot, so the mount namespace's root is still the host's root
+ * with the container's mounts beneath the rootfs (runc runs them from its init at that point);
+ * for startContainer it is the container's own root. The state JSON comes on stdin through a
+ * pipe; a hook still running at its timeout is killed.
  */
 final class ContainerHooks {
 
