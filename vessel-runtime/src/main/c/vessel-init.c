@@ -10,6 +10,7 @@
  *   socketpair, posix_spawn ------> fd 3 = channel, argv[1] = N preserved
  *                                   fds at 4..4+N-1 (moved down to 3..)
  *   HEADER, OP * count -----------> opens every WaitStart fifo's directory
+ *                                   and every SET_NS namespace
  *                                   runs the ops before CLONE
  *                                   clone3(flags) ----------------------->  waits for GO
  *   <-------------------------------- PID(host pid)
@@ -179,7 +180,7 @@ struct op {
     uint32_t *ids, nids;    /* its u32 list */
     uint8_t *bytes;         /* its byte string */
     uint32_t nbytes;
-    int fifo_dir;           /* WAIT_START: the fifo's directory, opened before any op runs */
+    int fd;                 /* opened before any op runs: WAIT_START's fifo directory, SET_NS's namespace */
 };
 
 static int channel = -1;    /* to Java */
@@ -290,7 +291,7 @@ static int decode_op(uint32_t type, const uint8_t *payload, uint32_t len, struct
     struct cursor c = {payload, payload + len};
     int ns = 0, nn = 0, nl = 0;
     op->type = type;
-    op->fifo_dir = -1;
+    op->fd = -1;
     for (const char *f = FORMAT[type]; *f; f++) {
         uint32_t u, count;
         char *s;
@@ -835,13 +836,13 @@ static int op_wait_start(struct op *op) {
         return r; /* EPIPE: a DETACH helper has exited after READY, as it should */
     int fd;
     do {
-        fd = openat(op->fifo_dir, base, O_WRONLY | O_CLOEXEC);
+        fd = openat(op->fd, base, O_WRONLY | O_CLOEXEC);
     } while (fd < 0 && errno == EINTR);
     if (fd < 0)
         return err();
     r = write(fd, "0", 1) < 0 ? err() : 0;
     close(fd);
-    close(op->fifo_dir);
+    close(op->fd);
     return r;
 }
 
@@ -868,11 +869,9 @@ static int run_op(struct op *op) {
     const char **s = op->s;
     switch (op->type) {
     case OP_SET_NS: {
-        int fd = open(s[0], O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            return err();
-        int r = setns(fd, (int)n[0]) < 0 ? err() : 0;
-        close(fd);
+        int r = setns(op->fd, (int)n[0]) < 0 ? err() : 0;
+        close(op->fd);
+        op->fd = -1; /* not for the child to inherit */
         return r;
     }
     case OP_UNSHARE:
@@ -1112,12 +1111,17 @@ int main(int argc, char **argv) {
         if (clone_index == count && type != OP_SET_NS && type != OP_UNSHARE && type != OP_WRITE_FILE &&
             type != OP_CLONE)
             fail_plan(i, -EINVAL);
+        /* Every namespace is opened before any is joined, as runc's nsexec does: once in the
+         * container's user namespace, /proc/PID/ns of a process that is not dumpable yet (one
+         * waiting at SYNC_HOOKS or WAIT_START, whose hooks join it) is out of reach. */
+        if (type == OP_SET_NS && (ops[i].fd = open(ops[i].s[0], O_RDONLY | O_CLOEXEC)) < 0)
+            fail_plan(i, err());
         if (type == OP_WAIT_START) {
             char *dir = strdup(ops[i].s[0]), *slash = dir ? strrchr(dir, '/') : NULL;
             if (!slash || slash[1] == 0)
                 fail_plan(i, -EINVAL);
             *(slash == dir ? slash + 1 : slash) = 0;
-            if ((ops[i].fifo_dir = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+            if ((ops[i].fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
                 fail_plan(i, err());
             free(dir);
         }
@@ -1154,8 +1158,8 @@ int main(int argc, char **argv) {
     close(pair[1]);
     sync_fd = pair[0];
     for (uint32_t i = 0; i < count; i++)
-        if (ops[i].fifo_dir >= 0)
-            close(ops[i].fifo_dir); /* the child's copy is the one that waits */
+        if (ops[i].fd >= 0)
+            close(ops[i].fd); /* the child's copy of a fifo directory is the one that waits */
     send_u32(MSG_PID, (uint32_t)pid);
 
     r = read_frame(&type, &payload, &len);

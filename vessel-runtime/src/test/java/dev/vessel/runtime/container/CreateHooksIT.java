@@ -12,6 +12,7 @@ import dev.vessel.runtime.RuntimeError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -67,9 +68,37 @@ class CreateHooksIT extends RootRuntimeTest {
         assertEquals("written-by-hook", Bundles.out(bundle, "seen"), "the container process sees what the hook wrote");
     }
 
+    /** The hooks' helper opens the namespaces before joining the user one: the waiting child is not dumpable yet. */
+    @Test
+    void createAndStartContainerHooksJoinAUserNamespace() throws Exception {
+        ObjectNode c = bundleWithTmpfs("cat /hooked/note > /out/seen.tmp; mv /out/seen.tmp /out/seen; sleep 30");
+        ObjectNode linux = (ObjectNode) c.get("linux");
+        ((ArrayNode) linux.get("namespaces")).addObject().put("type", "user");
+        linux.putArray("uidMappings").addObject().put("containerID", 0).put("hostID", 100000).put("size", 65536);
+        linux.putArray("gidMappings").addObject().put("containerID", 0).put("hostID", 100000).put("size", 65536);
+        Path rootfs = rootfs();
+        hook(c, "createContainer", "(grep -c ' " + rootfs + "/hooked ' /proc/self/mountinfo; cat /proc/self/uid_map) > "
+                + rootfs + "/hooked/note");
+        hook(c, "startContainer", "cat /proc/self/uid_map > /out/start-uidmap");
+        Bundles.write(bundle, c);
+        Files.setPosixFilePermissions(bundle.resolve("out"), PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x")); // the mapped root must reach the rootfs
+        assertEquals(0, new ProcessBuilder("chown", "-hR", "100000:100000", rootfs.toString()).start().waitFor());
+        rt.create(opts("ushook"));
+        rt.start("ushook");
+        for (int i = 0; i < 300 && !Files.exists(bundle.resolve("out/seen")); i++) {
+            Thread.sleep(10);
+        }
+        List<String> seen = Bundles.lines(bundle, "seen");
+        assertEquals("1", seen.get(0), "createContainer saw the tmpfs: " + seen);
+        assertEquals(List.of("0", "100000", "65536"), List.of(seen.get(1).trim().split("\\s+")), "in the user namespace: " + seen);
+        assertEquals(List.of("0", "100000", "65536"), List.of(Bundles.out(bundle, "start-uidmap").split("\\s+")));
+    }
+
     @Test
     void prestartAndCreateRuntimeRunInTheRuntimesMountNamespaceAndSeeThePid() throws Exception {
-        ObjectNode c = bundleWithTmpfs("readlink /proc/self/ns/net > /out/net; sleep 30");
+        // Written whole, then renamed: the test polls for the name.
+        ObjectNode c = bundleWithTmpfs("readlink /proc/self/ns/net > /out/net.tmp; mv /out/net.tmp /out/net; sleep 30");
         Path rootfs = rootfs();
         Path out = out();
         for (String phase : List.of("prestart", "createRuntime")) {
@@ -129,6 +158,21 @@ class CreateHooksIT extends RootRuntimeTest {
         assertEquals(List.of(), cgroupDirs("ccfail"), "no cgroup");
         assertEquals(List.of(), Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
                 .filter(l -> l.contains(tmp.toString())).toList(), "no mount on the host");
+    }
+
+    @Test
+    void aCreateContainerHookPastItsTimeoutIsKilledAndTheCreateRolledBack() throws Exception {
+        ObjectNode c = Bundles.create(bundle, "true");
+        ObjectNode slow = c.putObject("hooks").putArray("createContainer").addObject();
+        slow.put("path", "/bin/sleep").put("timeout", 1);
+        slow.putArray("args").add("sleep").add("20");
+        Bundles.write(bundle, c);
+        long t0 = System.nanoTime();
+        RuntimeError e = assertThrows(RuntimeError.class, () -> rt.create(opts("ccslow")));
+        assertEquals("hooks.createContainer[0] (/bin/sleep): timed out after 1s", e.getMessage());
+        assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "not the hook's 20 s");
+        assertEquals(List.of(), rt.store().ids(), "no state directory");
+        assertEquals(List.of(), cgroupDirs("ccslow"), "no cgroup");
     }
 
     /** The container's cgroup directories (default cgroupsPath /vessel/ID) in every hierarchy. */
