@@ -3,6 +3,7 @@ package dev.vessel.runtime.container;
 import dev.vessel.linux.Fds;
 import dev.vessel.linux.Signals;
 import dev.vessel.runtime.RuntimeError;
+import dev.vessel.runtime.cgroups.CgroupManager;
 import dev.vessel.runtime.launch.PlanBuilder;
 import dev.vessel.runtime.plan.InitSession;
 import dev.vessel.runtime.plan.LaunchPlan;
@@ -31,7 +32,8 @@ final class ContainerHooks {
 
     private ContainerHooks() {}
 
-    static void run(String phase, List<Hook> hooks, int containerPid, byte[] stateJson, Path initBinary) {
+    /** Each hook also joins {@code cgroup}, the container's, as runc's (children of its init) do. */
+    static void run(String phase, List<Hook> hooks, int containerPid, CgroupManager cgroup, byte[] stateJson, Path initBinary) {
         if (hooks == null) {
             return;
         }
@@ -46,14 +48,15 @@ final class ContainerHooks {
             // The plan's exec looks args[0] up on PATH; a hook names its executable by path, args[0] is argv[0].
             steps.removeIf(s -> s.op() instanceof Op.CheckExec || s.op() instanceof Op.Exec);
             steps.add(new LaunchPlan.Step(new Op.Exec(h.path(), "", argv, env), field));
-            int code = runWithStdin(steps, stateJson, h.timeout() == null ? 0 : h.timeout(), field, initBinary);
+            int code = runWithStdin(steps, cgroup, stateJson, h.timeout() == null ? 0 : h.timeout(), field, initBinary);
             if (code != 0) {
                 throw new RuntimeError(field + ": exited with status " + code);
             }
         }
     }
 
-    private static int runWithStdin(List<LaunchPlan.Step> steps, byte[] stdin, int timeoutSeconds, String field, Path init) {
+    private static int runWithStdin(List<LaunchPlan.Step> steps, CgroupManager cgroup, byte[] stdin, int timeoutSeconds,
+                                    String field, Path init) {
         Fds.Pair pipe = Fds.pipe();
         Helper h;
         try {
@@ -65,6 +68,7 @@ final class ContainerHooks {
         AtomicBoolean timedOut = new AtomicBoolean();
         try (h) {
             int pid = h.awaitPid();
+            cgroup.apply(pid);
             h.proceed();
             if (timeoutSeconds > 0) {
                 timer.schedule(() -> {

@@ -178,7 +178,7 @@ final class Creator {
                 HookRunner.run("prestart", spec.hooks().prestart(), st);
                 HookRunner.run("createRuntime", spec.hooks().createRuntime(), st);
                 // In the waiting child's namespaces, its mount namespace above all: they edit the mounted rootfs.
-                ContainerHooks.run("createContainer", spec.hooks().createContainer(), pid, st, initBinary);
+                ContainerHooks.run("createContainer", spec.hooks().createContainer(), pid, cg, st, initBinary);
                 l.helper.resume();
             }
             l.helper.awaitReady();

@@ -51,13 +51,14 @@ class CreateHooksIT extends RootRuntimeTest {
 
     @Test
     void createContainerSeesTheMountedRootfsBeforeThePivotAndWritesIntoIt() throws Exception {
-        ObjectNode c = bundleWithTmpfs("cat /hooked/from-hook > /out/seen; readlink /proc/self/ns/mnt > /out/ns");
+        ObjectNode c = bundleWithTmpfs("cat /hooked/from-hook > /out/seen; readlink /proc/self/ns/mnt > /out/ns;"
+                + " cat /proc/self/cgroup > /out/cgroup");
         Path rootfs = rootfs();
         Path out = out();
         hook(c, "createContainer", "grep -c ' " + rootfs + "/hooked ' /proc/self/mountinfo > " + out + "/cc-mounts;"
                 // The host's files outside the rootfs are there: / is still the host's root.
                 + " test -f " + bundle.toRealPath() + "/config.json && echo host-root > " + out + "/cc-root;"
-                + " readlink /proc/self/ns/mnt > " + out + "/cc-ns;"
+                + " readlink /proc/self/ns/mnt > " + out + "/cc-ns; cat /proc/self/cgroup > " + out + "/cc-cgroup;"
                 + " echo written-by-hook > " + rootfs + "/hooked/from-hook");
         Bundles.write(bundle, c);
         assertEquals(0, rt.run(opts("cchook"), false, false));
@@ -66,6 +67,7 @@ class CreateHooksIT extends RootRuntimeTest {
         assertEquals(Bundles.out(bundle, "ns"), Bundles.out(bundle, "cc-ns"), "the hook is in the container's mount namespace");
         assertNotEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).toString(), Bundles.out(bundle, "cc-ns"));
         assertEquals("written-by-hook", Bundles.out(bundle, "seen"), "the container process sees what the hook wrote");
+        assertEquals(Bundles.out(bundle, "cgroup"), Bundles.out(bundle, "cc-cgroup"), "the hook is in the container's cgroup");
     }
 
     /** The hooks' helper opens the namespaces before joining the user one: the waiting child is not dumpable yet. */
