@@ -47,6 +47,10 @@ class InitSessionProtocolTest {
             helper = s.helperPid();
             assertTrue(Files.exists(Path.of("/proc/" + pid)));
         }
+        assertNothingLeft(helper, pid);
+    }
+
+    private static void assertNothingLeft(int helper, int pid) throws InterruptedException {
         assertFalse(Files.exists(Path.of("/proc/" + helper)), "helper reaped");
         for (int i = 0; i < 100 && Files.exists(Path.of("/proc/" + pid)); i++) {
             Thread.sleep(20); // the orphaned child is killed and reaped by init
@@ -134,11 +138,7 @@ class InitSessionProtocolTest {
             s.proceed();
             s.awaitHooks(); // a hook failed: no RESUME
         }
-        assertFalse(Files.exists(Path.of("/proc/" + helper)), "helper reaped");
-        for (int i = 0; i < 100 && Files.exists(Path.of("/proc/" + pid)); i++) {
-            Thread.sleep(20);
-        }
-        assertFalse(Files.exists(Path.of("/proc/" + pid)), "the process at the barrier is gone");
+        assertNothingLeft(helper, pid);
     }
 
     @Test
