@@ -116,6 +116,21 @@ eq "a new session keyring per container" 1 "$("$VR" --root "$root" run --bundle 
 eq "--no-new-keyring keeps the caller's" 0 "$("$VR" --root "$root" run --no-new-keyring --bundle "$B" k2)"
 cp "$work/good.json" "$B/config.json"
 
+# Create-time hooks run after the rootfs is mounted, before pivot_root (the OCI lifecycle): a
+# createContainer hook is in the container's mount namespace, sees the spec's tmpfs beneath the
+# rootfs with the host's / still its root, and what it writes there the container reads; a
+# createRuntime hook stays in the runtime's mount namespace and does not see that tmpfs.
+R="$(readlink -f "$B/rootfs")"
+HOOK_R="$R" HOOK_W="$work" set_json "$B/config.json" 'import os; r, w = os.environ["HOOK_R"], os.environ["HOOK_W"]
+c["process"]["args"] = ["cat", "/hooked/note"]
+c["mounts"].append({"destination": "/hooked", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid"]})
+c["hooks"] = {"createRuntime": [{"path": "/bin/sh", "args": ["sh", "-c", "grep -c \" %s/hooked \" /proc/self/mountinfo > %s/cr-mounts; true" % (r, w)]}],
+    "createContainer": [{"path": "/bin/sh", "args": ["sh", "-c",
+        "grep -q \" %s/hooked \" /proc/self/mountinfo && test -d %s && echo written-by-hook > %s/hooked/note" % (r, w, r)]}]}'
+eq "createContainer writes into the mounted rootfs before the pivot" "written-by-hook" "$("$VR" --root "$root" run --bundle "$B" h1 2>&1)"
+eq "createRuntime does not see the container's mounts" 0 "$(cat "$work/cr-mounts")"
+cp "$work/good.json" "$B/config.json"
+
 # Bad input: one line naming the field, non-zero exit, nothing left behind.
 bad() {
     local name="$1" id="$2" expect="$3" edit="$4"
@@ -136,6 +151,8 @@ bad "negative memory" b3 "linux.resources.memory.limit" 'c["linux"].setdefault("
 bad "missing rootfs" b4 "root.path" 'c["root"]["path"] = "nope"'
 bad "missing executable" b5 "process.args[0]" 'c["process"]["args"] = ["nosuchcmd"]'
 bad "id with slash" "x/y" "x/y" ""
+bad "failing createContainer hook" b6 "hooks.createContainer[0] (/bin/false): exited with status 1" \
+    'c["hooks"] = {"createContainer": [{"path": "/bin/false"}]}'
 contains "--log-format json writes the error" '"level":"error"' "$(cat "$work/log.json")"
 out=$("$VR" --systemd-cgroup list 2>&1); code=$?
 check "unsupported global flag refused" test $code -ne 0

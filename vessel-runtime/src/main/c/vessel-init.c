@@ -10,12 +10,21 @@
  *   socketpair, posix_spawn ------> fd 3 = channel, argv[1] = N preserved
  *                                   fds at 4..4+N-1 (moved down to 3..)
  *   HEADER, OP * count -----------> opens every WaitStart fifo's directory
+ *                                   and every SET_NS namespace
  *                                   runs the ops before CLONE
  *                                   clone3(flags) ----------------------->  waits for GO
  *   <-------------------------------- PID(host pid)
  *   writes uid_map/gid_map,
  *   joins the cgroup
  *   GO ---------------------------> relays GO ---------------------------->  runs the ops after CLONE
+ *                                    [a SYNC_HOOKS op: the rootfs is mounted, the pivot is still to come]
+ *   <-------------------------------- HOOKS <-------------------------------  blocks until RESUME
+ *   runs prestart, createRuntime
+ *   hooks (runtime's namespaces), then
+ *   createContainer hooks (through a
+ *   second helper that joins the
+ *   child's namespaces, as exec does)
+ *   RESUME -----------------------> relays RESUME -------------------------->  goes on (PIVOT_ROOT, ...)
  *                                                           <-- READY ---  at WAIT_START, then blocks
  *                                    [a SECCOMP op whose flags hold SECCOMP_FILTER_FLAG_NEW_LISTENER:]
  *                                    pidfd_getfd(child, N) <-- LISTENER(N) --  loaded the filter, its
@@ -36,7 +45,8 @@
  *
  *   A failing op, in the helper or the child: ERROR(op index, errno), then exit 1 (the child's
  *   ERROR is relayed by the helper, which reaps the child). Index 0xffffffff means the plan
- *   itself was malformed. If Java closes the channel before GO, the helper kills the child.
+ *   itself was malformed. If Java closes the channel before GO, or at HOOKS instead of sending
+ *   RESUME, the helper kills the child (a child that finds the helper gone exits by itself).
  *   The listener goes up by number and is taken with pidfd_getfd, as runc does: once the filter is
  *   loaded a NOTIFY rule may match any syscall the child makes (sendmsg included) and would block
  *   it for good, nobody but the child holding the listener yet. So the child only write()s and
@@ -53,14 +63,18 @@
  *                                  u32 mode (1 DETACH, 2 MONITOR), u32 op count
  *                    1..33  OP     the op's fields, in the order of OPS below
  *                    0x101  GO     (empty)
+ *                    0x103  RESUME (empty): the hooks of SYNC_HOOKS have run, go on
  *   helper -> child  0x102  LISTENER_TAKEN (empty): the helper holds its copy of the listener
+ *                    0x103  RESUME (relayed as it came)
  *   helper -> Java   0x200  PID    u32 pid of the child in the helper's pid namespace
  *                    0x201  READY  (empty)
  *                    0x202  EXECED (empty)
  *                    0x203  ERROR  u32 op index, u32 errno
  *                    0x204  EXIT   u32 wait status
  *                    0x205  LISTENER (empty payload, the seccomp listener fd as SCM_RIGHTS)
+ *                    0x206  HOOKS  (empty): the child waits at SYNC_HOOKS for RESUME
  *   child -> helper  0x205  LISTENER u32 the listener's fd number in the child
+ *                    0x206  HOOKS  (empty)
  *   Field codes: u = u32, q = u64, b = bool as u32 0/1, s = string (u32 length + UTF-8 bytes,
  *   no NUL), L = string list (u32 count + strings), I = u32 list (u32 count + u32s),
  *   B = bytes (u32 length + bytes). An empty string for a mount's source, fstype or data is
@@ -141,15 +155,17 @@
     X(30, WAIT_START, "s")              \
     X(31, EXEC, "ssLL")                 \
     X(32, CONSOLE, "us")                \
-    X(33, JOIN_SESSION_KEYRING, "suu")
+    X(33, JOIN_SESSION_KEYRING, "suu")  \
+    X(34, SYNC_HOOKS, "")
 
 #define X_ENUM(code, name, fields) OP_##name = code,
 enum { OPS(X_ENUM) OP_LAST };
 #define X_FORMAT(code, name, fields) [code] = fields,
 static const char *const FORMAT[] = {OPS(X_FORMAT)};
 
-enum { MSG_HEADER = 0x100, MSG_GO = 0x101, MSG_LISTENER_TAKEN = 0x102, MSG_PID = 0x200, MSG_READY = 0x201,
-       MSG_EXECED = 0x202, MSG_ERROR = 0x203, MSG_EXIT = 0x204, MSG_LISTENER = 0x205 };
+enum { MSG_HEADER = 0x100, MSG_GO = 0x101, MSG_LISTENER_TAKEN = 0x102, MSG_RESUME = 0x103, MSG_PID = 0x200,
+       MSG_READY = 0x201, MSG_EXECED = 0x202, MSG_ERROR = 0x203, MSG_EXIT = 0x204, MSG_LISTENER = 0x205,
+       MSG_HOOKS = 0x206 };
 enum { MODE_DETACH = 1, MODE_MONITOR = 2 };
 #define PLAN_MAGIC 0x504c5356u
 #define PLAN_VERSION 1u
@@ -164,7 +180,7 @@ struct op {
     uint32_t *ids, nids;    /* its u32 list */
     uint8_t *bytes;         /* its byte string */
     uint32_t nbytes;
-    int fifo_dir;           /* WAIT_START: the fifo's directory, opened before any op runs */
+    int fd;                 /* opened before any op runs: WAIT_START's fifo directory, SET_NS's namespace */
 };
 
 static int channel = -1;    /* to Java */
@@ -275,7 +291,7 @@ static int decode_op(uint32_t type, const uint8_t *payload, uint32_t len, struct
     struct cursor c = {payload, payload + len};
     int ns = 0, nn = 0, nl = 0;
     op->type = type;
-    op->fifo_dir = -1;
+    op->fd = -1;
     for (const char *f = FORMAT[type]; *f; f++) {
         uint32_t u, count;
         char *s;
@@ -820,14 +836,32 @@ static int op_wait_start(struct op *op) {
         return r; /* EPIPE: a DETACH helper has exited after READY, as it should */
     int fd;
     do {
-        fd = openat(op->fifo_dir, base, O_WRONLY | O_CLOEXEC);
+        fd = openat(op->fd, base, O_WRONLY | O_CLOEXEC);
     } while (fd < 0 && errno == EINTR);
     if (fd < 0)
         return err();
     r = write(fd, "0", 1) < 0 ? err() : 0;
     close(fd);
-    close(op->fifo_dir);
+    close(op->fd);
     return r;
+}
+
+/* SYNC_HOOKS: HOOKS to Java (through the helper), then block until RESUME. EOF (the helper was
+ * killed, Java gave up) ends the process without an ERROR: there is nobody left to tell. */
+static int op_sync_hooks(void) {
+    uint32_t hdr[2];
+    int r = send_frame(sync_fd, MSG_HOOKS, NULL, 0);
+    if (r < 0)
+        return r;
+    ssize_t n;
+    do {
+        n = recv(sync_fd, hdr, sizeof hdr, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n == 0 || (n < 0 && errno == ECONNRESET))
+        _exit(1);
+    if (n < 0)
+        return err();
+    return n == (ssize_t)sizeof hdr && hdr[0] == MSG_RESUME ? 0 : -EPROTO;
 }
 
 static int run_op(struct op *op) {
@@ -835,11 +869,9 @@ static int run_op(struct op *op) {
     const char **s = op->s;
     switch (op->type) {
     case OP_SET_NS: {
-        int fd = open(s[0], O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            return err();
-        int r = setns(fd, (int)n[0]) < 0 ? err() : 0;
-        close(fd);
+        int r = setns(op->fd, (int)n[0]) < 0 ? err() : 0;
+        close(op->fd);
+        op->fd = -1; /* not for the child to inherit */
         return r;
     }
     case OP_UNSHARE:
@@ -911,6 +943,8 @@ static int run_op(struct op *op) {
         return op_console((int)n[0], s[0]);
     case OP_JOIN_SESSION_KEYRING:
         return op_join_session_keyring(op);
+    case OP_SYNC_HOOKS:
+        return op_sync_hooks();
     }
     return -EINVAL;
 }
@@ -986,6 +1020,26 @@ static uint32_t listener_index(const struct op *ops, uint32_t count) {
     return PLAN_INDEX;
 }
 
+/* The child waits at SYNC_HOOKS: tell Java, wait for its RESUME and pass it on. Anything else
+ * from Java (EOF: it gave up, e.g. a hook failed) ends the container process; nothing is left. */
+static void relay_hooks(pid_t pid) {
+    uint32_t type, len;
+    uint8_t *payload = NULL;
+    int r = send_frame(channel, MSG_HOOKS, NULL, 0);
+    if (r == 0)
+        r = read_frame(&type, &payload, &len);
+    free(payload);
+    if (r <= 0 || type != MSG_RESUME) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        if (r != 0)
+            send_error(channel, PLAN_INDEX, r < 0 ? -r : EPROTO);
+        _exit(1);
+    }
+    /* A child that died meanwhile cannot take it; the loop's EOF and its exit status tell. */
+    (void)send_frame(sync_fd, MSG_RESUME, NULL, 0);
+}
+
 static void report_exit(int status) {
     send_u32(MSG_EXIT, (uint32_t)status);
     _exit(WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 255);
@@ -1057,12 +1111,17 @@ int main(int argc, char **argv) {
         if (clone_index == count && type != OP_SET_NS && type != OP_UNSHARE && type != OP_WRITE_FILE &&
             type != OP_CLONE)
             fail_plan(i, -EINVAL);
+        /* Every namespace is opened before any is joined, as runc's nsexec does: once in the
+         * container's user namespace, /proc/PID/ns of a process that is not dumpable yet (one
+         * waiting at SYNC_HOOKS or WAIT_START, whose hooks join it) is out of reach. */
+        if (type == OP_SET_NS && (ops[i].fd = open(ops[i].s[0], O_RDONLY | O_CLOEXEC)) < 0)
+            fail_plan(i, err());
         if (type == OP_WAIT_START) {
             char *dir = strdup(ops[i].s[0]), *slash = dir ? strrchr(dir, '/') : NULL;
             if (!slash || slash[1] == 0)
                 fail_plan(i, -EINVAL);
             *(slash == dir ? slash + 1 : slash) = 0;
-            if ((ops[i].fifo_dir = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+            if ((ops[i].fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
                 fail_plan(i, err());
             free(dir);
         }
@@ -1099,8 +1158,8 @@ int main(int argc, char **argv) {
     close(pair[1]);
     sync_fd = pair[0];
     for (uint32_t i = 0; i < count; i++)
-        if (ops[i].fifo_dir >= 0)
-            close(ops[i].fifo_dir); /* the child's copy is the one that waits */
+        if (ops[i].fd >= 0)
+            close(ops[i].fd); /* the child's copy of a fifo directory is the one that waits */
     send_u32(MSG_PID, (uint32_t)pid);
 
     r = read_frame(&type, &payload, &len);
@@ -1132,6 +1191,8 @@ int main(int argc, char **argv) {
             send_error(channel, msg[2], (int)msg[3]);
             waitpid((pid_t)pid, NULL, 0);
             return 1;
+        } else if (n >= 8 && msg[0] == MSG_HOOKS) {
+            relay_hooks((pid_t)pid);
         } else if (n == 12 && msg[0] == MSG_LISTENER) {
             if ((r = take_listener((pid_t)pid, (int)msg[2])) < 0) {
                 send_error(channel, listener_index(ops, count), -r);

@@ -3,6 +3,7 @@ package dev.vessel.runtime.container;
 import dev.vessel.linux.Fds;
 import dev.vessel.linux.Signals;
 import dev.vessel.runtime.RuntimeError;
+import dev.vessel.runtime.cgroups.CgroupManager;
 import dev.vessel.runtime.launch.PlanBuilder;
 import dev.vessel.runtime.plan.InitSession;
 import dev.vessel.runtime.plan.LaunchPlan;
@@ -18,16 +19,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Hooks the spec says run in the container's namespaces (startContainer): each is started by
- * vessel-init after joining every namespace of the container's process, exactly as `exec`
- * joins them, so its path resolves in the container's mount namespace. The state JSON comes
- * on stdin through a pipe; a hook still running at its timeout is killed.
+ * Hooks the spec says run in the container's namespaces (createContainer, startContainer): each
+ * is started by vessel-init after joining every namespace of the container's process, exactly
+ * as `exec` joins them (the JVM, multi-threaded, cannot setns into a mount namespace), so its
+ * path resolves in the container's mount namespace. For createContainer that process waits at
+ * its hooks barrier before the pivot, so the mount namespace's root is still the host's root
+ * with the container's mounts beneath the rootfs (runc runs them from its init at that point);
+ * for startContainer it is the container's own root. The state JSON comes on stdin through a
+ * pipe; a hook still running at its timeout is killed.
  */
 final class ContainerHooks {
 
     private ContainerHooks() {}
 
-    static void run(String phase, List<Hook> hooks, int containerPid, byte[] stateJson, Path initBinary) {
+    /** Each hook also joins {@code cgroup}, the container's, as runc's (children of its init) do. */
+    static void run(String phase, List<Hook> hooks, int containerPid, CgroupManager cgroup, byte[] stateJson, Path initBinary) {
         if (hooks == null) {
             return;
         }
@@ -42,14 +48,15 @@ final class ContainerHooks {
             // The plan's exec looks args[0] up on PATH; a hook names its executable by path, args[0] is argv[0].
             steps.removeIf(s -> s.op() instanceof Op.CheckExec || s.op() instanceof Op.Exec);
             steps.add(new LaunchPlan.Step(new Op.Exec(h.path(), "", argv, env), field));
-            int code = runWithStdin(steps, stateJson, h.timeout() == null ? 0 : h.timeout(), field, initBinary);
+            int code = runWithStdin(steps, cgroup, stateJson, h.timeout() == null ? 0 : h.timeout(), field, initBinary);
             if (code != 0) {
                 throw new RuntimeError(field + ": exited with status " + code);
             }
         }
     }
 
-    private static int runWithStdin(List<LaunchPlan.Step> steps, byte[] stdin, int timeoutSeconds, String field, Path init) {
+    private static int runWithStdin(List<LaunchPlan.Step> steps, CgroupManager cgroup, byte[] stdin, int timeoutSeconds,
+                                    String field, Path init) {
         Fds.Pair pipe = Fds.pipe();
         Helper h;
         try {
@@ -61,6 +68,7 @@ final class ContainerHooks {
         AtomicBoolean timedOut = new AtomicBoolean();
         try (h) {
             int pid = h.awaitPid();
+            cgroup.apply(pid);
             h.proceed();
             if (timeoutSeconds > 0) {
                 timer.schedule(() -> {

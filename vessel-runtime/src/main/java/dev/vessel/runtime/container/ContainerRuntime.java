@@ -69,7 +69,7 @@ public final class ContainerRuntime {
             Spec spec = spec(s);
             byte[] state = StateStore.toJson(ociState(s, Status.CREATED));
             if (spec.hooks() != null) {
-                ContainerHooks.run("startContainer", spec.hooks().startContainer(), s.pid(), state, initBinary);
+                ContainerHooks.run("startContainer", spec.hooks().startContainer(), s.pid(), cgroup(s), state, initBinary);
             }
             ExecFifo.release(store.dir(id).resolve(StateStore.EXEC_FIFO), s.pid(), s.pidStartTime());
             if (spec.hooks() != null) {

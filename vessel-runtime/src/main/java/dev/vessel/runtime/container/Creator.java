@@ -170,13 +170,17 @@ final class Creator {
                     o.bundle().toString(), rootfs.toString(), linux == null ? null : linux.cgroupsPath(), asStrings(cg.paths()),
                     OffsetDateTime.now(ZoneOffset.UTC).toString(), spec.annotations(), o.noNewKeyring());
             store.save(l.state);
-            if (spec.hooks() != null) {
+            l.helper.proceed();
+            if (PlanBuilder.hasCreateHooks(spec)) {
+                // The child stops at its SyncHooks barrier: mounts done, pivot not yet (the OCI lifecycle).
+                l.helper.awaitHooks();
                 byte[] st = StateStore.toJson(ContainerRuntime.ociState(l.state, Status.CREATING));
                 HookRunner.run("prestart", spec.hooks().prestart(), st);
                 HookRunner.run("createRuntime", spec.hooks().createRuntime(), st);
-                HookRunner.run("createContainer", spec.hooks().createContainer(), st);
+                // In the waiting child's namespaces, its mount namespace above all: they edit the mounted rootfs.
+                ContainerHooks.run("createContainer", spec.hooks().createContainer(), pid, cg, st, initBinary);
+                l.helper.resume();
             }
-            l.helper.proceed();
             l.helper.awaitReady();
             ContainerRuntime.writePidFile(o.pidFile(), pid);
             if (!waitForStart && spec.hooks() != null) {

@@ -59,6 +59,21 @@ final class Helper implements AutoCloseable {
         });
     }
 
+    /** Waits until the container process stands at its hooks barrier (see {@link InitSession#awaitHooks()}). */
+    void awaitHooks() {
+        mapped(() -> {
+            session.awaitHooks();
+            return null;
+        });
+    }
+
+    void resume() {
+        mapped(() -> {
+            session.resume();
+            return null;
+        });
+    }
+
     void awaitReady() {
         mapped(session::awaitReady);
     }

@@ -2,6 +2,7 @@ package dev.vessel.runtime.launch;
 
 import dev.vessel.runtime.plan.LaunchPlan;
 import dev.vessel.runtime.plan.Op;
+import dev.vessel.runtime.spec.Hooks;
 import dev.vessel.runtime.spec.Linux;
 import dev.vessel.runtime.spec.Namespaces;
 import dev.vessel.runtime.spec.ProcessSpec;
@@ -105,9 +106,11 @@ public final class PlanBuilder {
             if (o.consoleFd() >= 0) {
                 out.add(new LaunchPlan.Step(new Op.MkFile(root, "/dev/console", 0666), "process.terminal"));
             }
+            hooksBarrier(spec, out);
             out.add(new LaunchPlan.Step(o.noPivot() ? new Op.Chroot(root) : new Op.PivotRoot(root, true), "root.path (" + root + ")"));
         } else {
             // Without a mount namespace nothing may be mounted: that would change the host's table.
+            hooksBarrier(spec, out);
             out.add(new LaunchPlan.Step(new Op.Chroot(root), "root.path (" + root + ")"));
         }
         if (o.consoleFd() >= 0) {
@@ -157,6 +160,27 @@ public final class PlanBuilder {
         out.add(ProcessPlan.checkExec(p));
         out.add(ProcessPlan.exec(p));
         return out;
+    }
+
+    /** Whether the container's plan stops at {@link Op.SyncHooks} for the hooks that run while it is created. */
+    public static boolean hasCreateHooks(Spec spec) {
+        Hooks h = spec.hooks();
+        return h != null && (notEmpty(h.prestart()) || notEmpty(h.createRuntime()) || notEmpty(h.createContainer()));
+    }
+
+    /**
+     * The OCI lifecycle's moment for prestart, createRuntime and createContainer: every mount is in
+     * place and the old root is still reachable (hooks edit the rootfs, e.g. NVIDIA's CDI hooks), as
+     * runc's prepareRootfs does it. No hooks, no barrier: it costs two messages.
+     */
+    private static void hooksBarrier(Spec spec, List<LaunchPlan.Step> out) {
+        if (hasCreateHooks(spec)) {
+            out.add(new LaunchPlan.Step(new Op.SyncHooks(), "hooks (prestart, createRuntime, createContainer)"));
+        }
+    }
+
+    private static boolean notEmpty(List<?> l) {
+        return l != null && !l.isEmpty();
     }
 
     private static LaunchPlan.Step keyring(String name, int permSet) {

@@ -3,25 +3,18 @@ package dev.vessel.runtime.plan;
 import dev.vessel.linux.Errno;
 import dev.vessel.linux.Fds;
 import dev.vessel.linux.LinuxException;
-import dev.vessel.linux.Memfds;
 import dev.vessel.linux.Processes;
 import dev.vessel.linux.Signals;
 import dev.vessel.linux.Spawn;
 import dev.vessel.linux.UnixSockets;
 import dev.vessel.linux.WaitStatus;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
@@ -34,6 +27,9 @@ import java.util.function.IntConsumer;
  *       ... write uid_map/gid_map, join the cgroup ...
  *       s.onSeccompListener(fd -> ...); // a filter with SCMP_ACT_NOTIFY: its listener, before READY
  *       s.proceed();                 // GO: it runs the rest of the plan
+ *       s.awaitHooks();              // a plan with SyncHooks: it stopped there, rootfs mounted
+ *       ... run the prestart, createRuntime, createContainer hooks ...
+ *       s.resume();                  // RESUME: on to the pivot
  *       s.awaitReady();              // READY (stopped at the fifo) or EXECED
  *       s.awaitExit();               // MONITOR mode only
  *   }
@@ -57,8 +53,6 @@ public final class InitSession implements AutoCloseable {
         /** The container's program was exec'd. */
         EXECED
     }
-
-    private static final Map<Path, SealedCopy> SEALED = new HashMap<>();
 
     private final LaunchPlan plan;
     private final int helperPid;
@@ -97,7 +91,7 @@ public final class InitSession implements AutoCloseable {
                     + "build vessel-runtime (mvn compile) or point vessel.init at the binary");
         }
         byte[] encoded = plan.encode();
-        String executable = sealedCopy(helper);
+        String executable = SealedHelper.path(helper);
         Fds.Pair pair = Fds.socketPair(Fds.SOCK_STREAM);
         int pid;
         try {
@@ -137,32 +131,6 @@ public final class InitSession implements AutoCloseable {
         return this;
     }
 
-    /**
-     * The helper runs from a sealed in-memory copy of itself. Its clone is visible inside the
-     * container before the exec (for an exec into a running container), where a process could
-     * reach the binary through /proc/PID/exe and overwrite the host's copy (runc's
-     * CVE-2019-5736); a sealed memfd cannot be written. One copy per binary and JVM, made again
-     * when the file changes; a replaced copy stays open, as a concurrent start may use it.
-     */
-    private static String sealedCopy(Path helper) {
-        synchronized (SEALED) {
-            try {
-                BasicFileAttributes a = Files.readAttributes(helper, BasicFileAttributes.class);
-                SealedCopy copy = SEALED.get(helper);
-                if (copy == null || copy.size() != a.size() || !copy.modified().equals(a.lastModifiedTime())) {
-                    copy = new SealedCopy(a.size(), a.lastModifiedTime(),
-                            Memfds.sealedExecutable("vessel-init", Files.readAllBytes(helper)));
-                    SEALED.put(helper, copy);
-                }
-                return "/proc/self/fd/" + copy.fd();
-            } catch (IOException e) {
-                throw new UncheckedIOException("reading vessel-init " + helper, e);
-            }
-        }
-    }
-
-    private record SealedCopy(long size, FileTime modified, int fd) {}
-
     public int helperPid() {
         return helperPid;
     }
@@ -188,6 +156,20 @@ public final class InitSession implements AutoCloseable {
     /** GO: uid/gid maps and cgroup are in place, the container process runs the rest of the plan. */
     public void proceed() {
         Fds.sendFully(channel, PlanEncoder.frame(PlanEncoder.MSG_GO));
+    }
+
+    /**
+     * Waits for HOOKS: the container process stopped at its {@link Op.SyncHooks} barrier, its
+     * rootfs mounted, not yet pivoted. It waits there for {@link #resume()}; {@link #close()}
+     * instead kills it.
+     */
+    public void awaitHooks() {
+        expect("HOOKS", PlanEncoder.MSG_HOOKS);
+    }
+
+    /** RESUME: the hooks have run, the container process goes on past its barrier. */
+    public void resume() {
+        Fds.sendFully(channel, PlanEncoder.frame(PlanEncoder.MSG_RESUME));
     }
 
     /**

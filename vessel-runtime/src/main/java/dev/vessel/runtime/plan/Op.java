@@ -133,6 +133,14 @@ public sealed interface Op {
     /** look up {@code file} on {@code searchPath} (when it has no '/') and check it is executable; fails with ENOENT/EACCES. */
     record CheckExec(String file, String searchPath) implements Op {}
 
+    /**
+     * The hooks barrier, after the rootfs is mounted and before the pivot: report HOOKS, then block
+     * until Java has run the prestart, createRuntime and createContainer hooks and sends RESUME
+     * (the OCI lifecycle, as runc's prepareRootfs syncs with its parent). The channel closing
+     * instead ends the process.
+     */
+    record SyncHooks() implements Op {}
+
     /** report READY, then block opening {@code fifo} for writing until {@code start} reads it. */
     record WaitStart(String fifo) implements Op {}
 

@@ -21,9 +21,9 @@ import java.util.List;
 final class PlanEncoder {
 
     static final int MAGIC = 0x504c5356, VERSION = 1;
-    static final int MSG_HEADER = 0x100, MSG_GO = 0x101;
+    static final int MSG_HEADER = 0x100, MSG_GO = 0x101, MSG_RESUME = 0x103;
     static final int MSG_PID = 0x200, MSG_READY = 0x201, MSG_EXECED = 0x202, MSG_ERROR = 0x203, MSG_EXIT = 0x204,
-            MSG_LISTENER = 0x205;
+            MSG_LISTENER = 0x205, MSG_HOOKS = 0x206;
 
     private PlanEncoder() {}
 
@@ -63,6 +63,7 @@ final class PlanEncoder {
             case Op.Exec _ -> 31;
             case Op.Console _ -> 32;
             case Op.JoinSessionKeyring _ -> 33;
+            case Op.SyncHooks _ -> 34;
         };
     }
 
@@ -86,7 +87,7 @@ final class PlanEncoder {
         return out.toByteArray();
     }
 
-    /** An empty frame (GO). */
+    /** An empty frame (GO, RESUME). */
     static byte[] frame(int type) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         frame(out, type, new Payload());

@@ -47,6 +47,10 @@ class InitSessionProtocolTest {
             helper = s.helperPid();
             assertTrue(Files.exists(Path.of("/proc/" + pid)));
         }
+        assertNothingLeft(helper, pid);
+    }
+
+    private static void assertNothingLeft(int helper, int pid) throws InterruptedException {
         assertFalse(Files.exists(Path.of("/proc/" + helper)), "helper reaped");
         for (int i = 0; i < 100 && Files.exists(Path.of("/proc/" + pid)); i++) {
             Thread.sleep(20); // the orphaned child is killed and reaped by init
@@ -97,6 +101,44 @@ class InitSessionProtocolTest {
             assertEquals(42, s.awaitExit().exitCode());
             assertEquals(42, s.helperStatus().exitCode());
         }
+    }
+
+    @Test
+    void theHooksBarrierWaitsForResume(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path mark = dir.resolve("ran");
+        LaunchPlan plan = LaunchPlan.builder(LaunchPlan.Mode.MONITOR)
+                .add(new Op.Clone(0), "linux.namespaces")
+                .add(new Op.SyncHooks(), "hooks")
+                .add(new Op.Exec("sh", "/bin", List.of("sh", "-c", "touch " + mark + "; exit 3"), List.of()), "process.args")
+                .build();
+        try (InitSession s = InitSession.start(plan, InitSession.Stdio.INHERIT, List.of())) {
+            s.awaitPid();
+            s.proceed();
+            s.awaitHooks();
+            Thread.sleep(100);
+            assertFalse(Files.exists(mark), "nothing after the barrier ran before RESUME");
+            s.resume();
+            assertEquals(InitSession.Started.EXECED, s.awaitReady());
+            assertEquals(3, s.awaitExit().exitCode());
+            assertTrue(Files.exists(mark));
+        }
+    }
+
+    @Test
+    void closingAtTheHooksBarrierLeavesNoProcess() throws Exception {
+        LaunchPlan plan = LaunchPlan.builder(LaunchPlan.Mode.DETACH)
+                .add(new Op.Clone(0), "linux.namespaces")
+                .add(new Op.SyncHooks(), "hooks")
+                .add(TRUE, "process.args").build();
+        int pid;
+        int helper;
+        try (InitSession s = InitSession.start(plan, InitSession.Stdio.INHERIT, List.of())) {
+            pid = s.awaitPid();
+            helper = s.helperPid();
+            s.proceed();
+            s.awaitHooks(); // a hook failed: no RESUME
+        }
+        assertNothingLeft(helper, pid);
     }
 
     @Test

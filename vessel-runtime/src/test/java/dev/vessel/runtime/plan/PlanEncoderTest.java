@@ -49,6 +49,27 @@ class PlanEncoderTest {
         }
     }
 
+    /** Every message Java knows (PlanEncoder.MSG_*) has the same number in vessel-init.c's enum, and the reverse for those crossing the channel. */
+    @Test
+    void everyMessageHasTheNumberOfTheCEnum() throws Exception {
+        String source = Files.readString(Path.of("src/main/c/vessel-init.c"));
+        Matcher m = Pattern.compile("MSG_(\\w+) = (0x[0-9a-fA-F]+)").matcher(source);
+        Map<String, Integer> c = new HashMap<>();
+        while (m.find()) {
+            c.put(m.group(1), Integer.decode(m.group(2)));
+        }
+        Map<String, Integer> java = new HashMap<>();
+        for (var f : PlanEncoder.class.getDeclaredFields()) {
+            if (f.getName().startsWith("MSG_")) {
+                java.put(f.getName().substring(4), f.getInt(null));
+            }
+        }
+        assertTrue(java.keySet().containsAll(List.of("RESUME", "HOOKS", "GO", "READY")), "Java's messages: " + java);
+        java.forEach((name, value) -> assertEquals(value, c.get(name), "MSG_" + name + " in vessel-init.c"));
+        c.forEach((name, value) -> assertTrue(name.equals("LISTENER_TAKEN") || java.containsKey(name),
+                "MSG_" + name + " of vessel-init.c is unknown to PlanEncoder (only LISTENER_TAKEN stays between helper and child)"));
+    }
+
     /** An instance with default component values, only to ask the encoder for its code. */
     private static Op sample(Class<? extends Op> type) throws Exception {
         var components = type.getRecordComponents();
