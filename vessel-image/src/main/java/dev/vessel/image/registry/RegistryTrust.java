@@ -38,10 +38,26 @@ public final class RegistryTrust {
 
     private final Path systemBundle;
     private final List<Path> certsDirs;
+    /** podman's {@code --cert-dir}: one directory whose CAs apply to any host, in place of the certs.d lookup. */
+    private final Path certDir;
 
+    /** Trusts {@code systemBundle} and, for each host, the {@code *.crt} in {@code DIR/HOST[:PORT]/} of each of {@code certsDirs}. */
     public RegistryTrust(Path systemBundle, List<Path> certsDirs) {
+        this(systemBundle, certsDirs, null);
+    }
+
+    private RegistryTrust(Path systemBundle, List<Path> certsDirs, Path certDir) {
         this.systemBundle = systemBundle;
         this.certsDirs = List.copyOf(certsDirs);
+        this.certDir = certDir;
+    }
+
+    /** The system bundle plus the {@code *.crt} in {@code dir} (podman's {@code --cert-dir}), whatever the host. */
+    public static RegistryTrust certDir(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--cert-dir: " + dir + " is not a directory (give the directory that holds the registry's ca.crt)");
+        }
+        return new RegistryTrust(SYSTEM_BUNDLE, List.of(), dir);
     }
 
     /** The system bundle and the certs.d directories, or those of {@value #DIRS_PROPERTY}. */
@@ -53,6 +69,9 @@ public final class RegistryTrust {
 
     /** Where to tell the user to put the CA of {@code host}: podman's directory, the one most tools share. */
     public Path caDirFor(String host) {
+        if (certDir != null) {
+            return certDir;
+        }
         Path containers = DEFAULT_DIRS.get(1);
         return (certsDirs.contains(containers) || certsDirs.isEmpty() ? containers : certsDirs.getFirst()).resolve(host);
     }
@@ -68,8 +87,8 @@ public final class RegistryTrust {
             } else {
                 certs.addAll(Arrays.asList(jdkDefault().getAcceptedIssuers()));
             }
-            for (Path dir : certsDirs) {
-                Path hostDir = dir.resolve(host);
+            List<Path> hostDirs = certDir != null ? List.of(certDir) : certsDirs.stream().map(d -> d.resolve(host)).toList();
+            for (Path hostDir : hostDirs) {
                 if (!Files.isDirectory(hostDir)) {
                     continue;
                 }
