@@ -7,6 +7,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -181,6 +182,8 @@ public final class RegistryTransport {
             return client().send(request, handler);
         } catch (SSLException e) {
             throw tlsFailure(u, e);
+        } catch (ConnectException e) {
+            throw unreachable(u, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted: " + request.method() + " " + u, e);
@@ -205,6 +208,8 @@ public final class RegistryTransport {
             tlsWorked = true;
         } catch (SSLException | HttpTimeoutException notTls) {
             plainHttp = true;
+        } catch (ConnectException e) {
+            throw unreachable(probe.uri(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted: probing " + host + " for TLS", e);
@@ -217,15 +222,35 @@ public final class RegistryTransport {
                 .uri(URI.create("http" + u.toString().substring("https".length()))).build();
     }
 
+    /**
+     * The HttpClient's ConnectException has no message when the connection is refused (its
+     * cause is a bare ClosedChannelException); other failures say why somewhere in the chain.
+     */
+    private IOException unreachable(URI u, ConnectException e) {
+        String why = "connection refused";
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                why = t.getMessage();
+                break;
+            }
+        }
+        return new IOException(host + ": cannot connect to " + u.getAuthority() + " (" + why
+                + "): check the registry's address and that it is running", e);
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+
     private IOException tlsFailure(URI u, SSLException e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof CertificateException) {
-                Throwable root = c;
-                while (root.getCause() != null) {
-                    root = root.getCause();
-                }
                 return new IOException(host + ": the TLS certificate of " + u.getAuthority() + " is not trusted ("
-                        + root.getMessage() + "): put the registry's CA certificate in " + trust.caDirFor(host)
+                        + rootMessage(c) + "): put the registry's CA certificate in " + trust.caDirFor(host)
                         + "/ca.crt, or use --tls-verify=false", e);
             }
         }

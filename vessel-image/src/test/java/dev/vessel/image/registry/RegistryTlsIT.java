@@ -141,6 +141,16 @@ class RegistryTlsIT {
     }
 
     @Test
+    void nothingListeningIsOneLineInBothModes() throws Exception {
+        String host = "127.0.0.1:" + RegistryServer.freePort();
+        for (Set<String> insecure : List.of(Set.<String>of(), Set.of(host))) {
+            IOException e = assertThrows(IOException.class, () -> registries(trust(host, false), insecure).client(host).ping());
+            assertEquals(host + ": cannot connect to " + host + " (connection refused): check the registry's address"
+                    + " and that it is running", e.getMessage());
+        }
+    }
+
+    @Test
     void aCertificateForAnotherNameFailsEvenWithTheCaButWorksInsecure() throws Exception {
         RegistryTrust withCa = trust(wrongName.host, true);
         IOException e = assertThrows(IOException.class, () -> registries(withCa, Set.of()).client(wrongName.host).ping());
