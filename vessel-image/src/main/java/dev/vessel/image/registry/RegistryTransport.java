@@ -172,7 +172,7 @@ public final class RegistryTransport {
     private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
         URI u = request.uri();
         boolean ownHttps = "https".equals(u.getScheme()) && host.equals(u.getAuthority());
-        if (insecure && ownHttps) {
+        if (insecure && ownHttps && !plainHttp && !tlsWorked) {
             probeTls();
         }
         if (ownHttps && plainHttp) {
