@@ -15,9 +15,12 @@ for tool in docker-registry skopeo; do
 done
 work="$(mktemp -d /tmp/vessel-e2e-image.XXXXXX)"
 reg_pid=""
+tls_pid=""
 cleanup() {
     [ -n "$reg_pid" ] && kill "$reg_pid" 2>/dev/null
-    for n in e2e/busybox:1 e2e/busybox:2 e2e/built:1 e2e/xattr:1 e2e/heredoc:1 e2e/onbuild:1 "$REG/e2e/busybox:1"; do "$V" image rm -f "$n" >/dev/null 2>&1; done
+    [ -n "$tls_pid" ] && kill "$tls_pid" 2>/dev/null
+    for n in e2e/busybox:1 e2e/busybox:2 e2e/built:1 e2e/xattr:1 e2e/heredoc:1 e2e/onbuild:1 "$REG/e2e/busybox:1" \
+             "${TREG:-none}/e2e/busybox:1"; do "$V" image rm -f "$n" >/dev/null 2>&1; done
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -110,6 +113,32 @@ check "push to the local registry" "$V" push --tls-verify=false "$REG/e2e/busybo
 contains "skopeo inspects what vessel pushed" '"Digest"' "$(skopeo inspect --tls-verify=false "docker://$REG/e2e/busybox:1")"
 "$V" image rm -f "$REG/e2e/busybox:1" >/dev/null
 check "pull it back" "$V" pull --tls-verify=false "$REG/e2e/busybox:1"
+
+# The same registry over HTTPS, with a throwaway CA and a certificate for 127.0.0.1.
+ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+openssl req -x509 "${ec[@]}" -keyout "$work/ca.key" -out "$work/ca.crt" -days 2 -subj /CN=vessel-e2e-ca 2>/dev/null
+openssl req "${ec[@]}" -keyout "$work/tls.key" -out "$work/tls.csr" -subj /CN=127.0.0.1 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1\n' > "$work/tls.ext"
+openssl x509 -req -in "$work/tls.csr" -CA "$work/ca.crt" -CAkey "$work/ca.key" -CAcreateserial \
+    -out "$work/tls.crt" -days 2 -extfile "$work/tls.ext" 2>/dev/null
+mkdir -p "$work/certs" && cp "$work/ca.crt" "$work/certs/ca.crt"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+TREG="127.0.0.1:$port"
+cat > "$work/tls.yml" <<YML
+version: 0.1
+log: {level: error}
+storage: {filesystem: {rootdirectory: $work/tls-registry}}
+http: {addr: $TREG, tls: {certificate: $work/tls.crt, key: $work/tls.key}}
+YML
+docker-registry serve "$work/tls.yml" >"$work/tls-registry.log" 2>&1 & tls_pid=$!
+for _ in $(seq 50); do curl -fs --cacert "$work/ca.crt" "https://$TREG/v2/" >/dev/null && break; sleep 0.1; done
+check "tag for the HTTPS registry" "$V" image tag "$REG/e2e/busybox:1" "$TREG/e2e/busybox:1"
+out=$("$V" push "$TREG/e2e/busybox:1" 2>&1); check "push to an HTTPS registry with an unknown CA fails" test $? -ne 0
+contains "the error says where the CA goes" "/etc/containers/certs.d/$TREG/ca.crt, or use --tls-verify=false" "$out"
+check "push over verified HTTPS with --cert-dir" "$V" push --cert-dir "$work/certs" "$TREG/e2e/busybox:1"
+contains "skopeo verifies and inspects it" '"Digest"' "$(skopeo inspect --cert-dir "$work/certs" "docker://$TREG/e2e/busybox:1")"
+"$V" image rm -f "$TREG/e2e/busybox:1" >/dev/null
+check "pull over HTTPS unverified (--tls-verify=false)" "$V" pull --tls-verify=false "$TREG/e2e/busybox:1"
 contains "system df counts images" "Images" "$("$V" system df)"
 check "prune" "$V" image prune -f
 finish

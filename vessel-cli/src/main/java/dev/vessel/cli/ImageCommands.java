@@ -9,6 +9,7 @@ import dev.vessel.image.oci.OciJson;
 import dev.vessel.image.oci.Platform;
 import dev.vessel.image.registry.Credential;
 import dev.vessel.image.registry.ImagePusher;
+import dev.vessel.image.registry.RegistryTrust;
 import dev.vessel.runtime.RuntimeError;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -33,12 +34,17 @@ final class ImageCommands {
 
     /** Registry access flags shared by pull, push and login. */
     static class Registry {
-        @Option(names = "--insecure-registry", description = "HOST[:PORT] reached over plain HTTP (repeatable)")
+        @Option(names = "--insecure-registry", description = "HOST[:PORT] reached over HTTPS without verifying its"
+                + " certificate, or over plain HTTP if it does not speak TLS (repeatable)")
         List<String> insecure = new ArrayList<>();
 
         @Option(names = "--tls-verify", arity = "1", defaultValue = "true",
-                description = "false: use plain HTTP for this registry")
+                description = "false: do not verify this registry's TLS certificate, and use plain HTTP if it does not speak TLS")
         boolean tlsVerify;
+
+        @Option(names = "--cert-dir", paramLabel = "DIR", description = "trust the CA certificates (*.crt) in DIR for"
+                + " this registry, instead of /etc/{vessel,containers,docker}/certs.d/HOST[:PORT]/")
+        Path certDir;
 
         ImageService service(String reference) {
             Set<String> hosts = new HashSet<>(insecure);
@@ -46,7 +52,9 @@ final class ImageCommands {
                 hosts.add(reference.contains("/") ? reference.substring(0, reference.indexOf('/')) : reference);
             }
             try {
-                return ImageService.defaults(hosts);
+                return ImageService.defaults(hosts, certDir == null ? RegistryTrust.system() : RegistryTrust.certDir(certDir));
+            } catch (IllegalArgumentException e) {
+                throw new RuntimeError(e.getMessage());
             } catch (IOException e) {
                 throw new RuntimeError("image store: " + e.getMessage());
             }

@@ -15,6 +15,7 @@ import dev.vessel.image.registry.ImagePuller;
 import dev.vessel.image.registry.ImagePusher;
 import dev.vessel.image.registry.Progress;
 import dev.vessel.image.registry.Registries;
+import dev.vessel.image.registry.RegistryTrust;
 import dev.vessel.image.snapshot.ContainerSnapshot;
 import dev.vessel.image.snapshot.Snapshotter;
 import dev.vessel.image.store.BlobGc;
@@ -44,6 +45,11 @@ public final class ImageService {
 
     public ImageService(Path imagesRoot, Path snapshotsRoot, DockerConfig credentials, Set<String> insecureRegistries)
             throws IOException {
+        this(imagesRoot, snapshotsRoot, credentials, insecureRegistries, RegistryTrust.system());
+    }
+
+    public ImageService(Path imagesRoot, Path snapshotsRoot, DockerConfig credentials, Set<String> insecureRegistries,
+                        RegistryTrust trust) throws IOException {
         try {
             this.store = new ImageStore(imagesRoot);
             this.snapshots = new Snapshotter(snapshotsRoot, store.blobs(), UnpackOptions.defaults());
@@ -51,14 +57,19 @@ public final class ImageService {
             throw new IOException("cannot use the image store: permission denied on " + e.getFile()
                     + " (run as root, or point the store at a directory you own)", e);
         }
-        this.registries = new Registries(credentials, insecureRegistries);
+        this.registries = new Registries(credentials, insecureRegistries, trust);
         this.maxBytes = UnpackOptions.DEFAULT_MAX_BYTES;
     }
 
     /** /var/lib/vessel/images, /var/lib/vessel/snapshots, the user's Docker config.json. */
     public static ImageService defaults(Set<String> insecureRegistries) throws IOException {
+        return defaults(insecureRegistries, RegistryTrust.system());
+    }
+
+    /** The defaults, trusting registries' certificates as {@code trust} says. */
+    public static ImageService defaults(Set<String> insecureRegistries, RegistryTrust trust) throws IOException {
         return new ImageService(ImageStore.DEFAULT_ROOT, Snapshotter.DEFAULT_ROOT, DockerConfig.defaultLocation(),
-                insecureRegistries);
+                insecureRegistries, trust);
     }
 
     public ImageStore store() {

@@ -3,14 +3,19 @@ package dev.vessel.image.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vessel.image.oci.OciJson;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,18 +31,33 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RegistryTransport {
     private static final int MAX_REDIRECTS = 5;
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
     private final String host;
-    private final String base;
+    private final boolean insecure;
+    private final RegistryTrust trust;
     private final Optional<Credential> credential;
-    private final HttpClient http;
     private final Map<String, String> authByScope = new ConcurrentHashMap<>();
+    private HttpClient verified;
+    private HttpClient unverified;
+    /** An insecure registry failed the TLS probe: talk http:// to it from now on. */
+    private volatile boolean plainHttp;
+    /** An insecure registry passed the TLS probe: a later TLS failure is an error, never a reason to drop TLS. */
+    private volatile boolean tlsWorked;
 
     public RegistryTransport(String host, boolean insecure, Optional<Credential> credential) {
+        this(host, insecure, credential, RegistryTrust.system());
+    }
+
+    /**
+     * {@code insecure} is podman's {@code --tls-verify=false}: HTTPS without checking the
+     * certificate, and plain HTTP if the registry does not speak TLS. Otherwise HTTPS only,
+     * verified against {@code trust}.
+     */
+    public RegistryTransport(String host, boolean insecure, Optional<Credential> credential, RegistryTrust trust) {
         this.host = host;
-        this.base = (insecure ? "http://" : "https://") + host;
+        this.insecure = insecure;
         this.credential = credential;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
-                .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
+        this.trust = trust;
     }
 
     public String host() {
@@ -46,7 +66,7 @@ public final class RegistryTransport {
 
     public URI uri(String pathAndQuery) {
         return URI.create(pathAndQuery.startsWith("http://") || pathAndQuery.startsWith("https://")
-                ? pathAndQuery : base + pathAndQuery);
+                ? pathAndQuery : (plainHttp ? "http://" : "https://") + host + pathAndQuery);
     }
 
     /** Resolves a Location header (upload URLs may be relative) against the registry. */
@@ -98,13 +118,7 @@ public final class RegistryTransport {
             if (auth != null && sameHost) {
                 b.header("Authorization", auth);
             }
-            HttpResponse<InputStream> r;
-            try {
-                r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted: " + method + " " + current, e);
-            }
+            HttpResponse<InputStream> r = exchange(b.build(), HttpResponse.BodyHandlers.ofInputStream());
             int s = r.statusCode();
             boolean redirect = (s == 301 || s == 302 || s == 303 || s == 307 || s == 308)
                     && (method.equals("GET") || method.equals("HEAD")) && r.headers().firstValue("Location").isPresent();
@@ -136,13 +150,7 @@ public final class RegistryTransport {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(q.substring(0, q.length() - 1))).GET()
                 .timeout(Duration.ofMinutes(1));
         credential.ifPresent(c -> b.header("Authorization", c.basicHeader()));
-        HttpResponse<byte[]> r;
-        try {
-            r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while fetching a token from " + realm, e);
-        }
+        HttpResponse<byte[]> r = exchange(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() != 200) {
             throw new RegistryException("token server " + realm + " answered " + r.statusCode()
                     + (credential.isEmpty() ? " to an anonymous request (run `vessel login " + host + "`)" : " for user \""
@@ -154,6 +162,119 @@ public final class RegistryTransport {
             throw new RegistryException("token server " + realm + " returned no token", 401);
         }
         return token;
+    }
+
+    /**
+     * One HTTP exchange over the client this registry calls for. An insecure registry is first
+     * probed for TLS (see {@link #probeTls}); once it is known to serve plain HTTP, requests
+     * to it that were built as https:// (upload locations, redirects) go over http://.
+     */
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
+        URI u = request.uri();
+        boolean ownHttps = "https".equals(u.getScheme()) && host.equals(u.getAuthority());
+        if (insecure && ownHttps && !plainHttp && !tlsWorked) {
+            probeTls();
+        }
+        if (ownHttps && plainHttp) {
+            return exchange(toPlainHttp(request), handler);
+        }
+        try {
+            return client().send(request, handler);
+        } catch (SSLException e) {
+            throw tlsFailure(u, e);
+        } catch (ConnectException e) {
+            throw unreachable(u, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted: " + request.method() + " " + u, e);
+        }
+    }
+
+    /**
+     * Decides, once, whether an insecure registry speaks TLS, as containers-image does: GET /v2/
+     * over HTTPS; any HTTP answer means yes. A TLS failure means it serves plain HTTP (a Go
+     * server answers the hello with "HTTP/1.0 400", others hang up), and so does a handshake
+     * that does not finish within {@link #PROBE_TIMEOUT} (some servers wait for a line that a
+     * TLS hello never ends): the transport then stays on http:// for the rest of the operation.
+     */
+    private synchronized void probeTls() throws IOException {
+        if (plainHttp || tlsWorked) {
+            return;
+        }
+        HttpRequest probe = HttpRequest.newBuilder(URI.create("https://" + host + "/v2/")).GET()
+                .timeout(PROBE_TIMEOUT).build();
+        try {
+            client().send(probe, HttpResponse.BodyHandlers.discarding());
+            tlsWorked = true;
+        } catch (SSLException | HttpTimeoutException notTls) {
+            plainHttp = true;
+        } catch (ConnectException e) {
+            throw unreachable(probe.uri(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted: probing " + host + " for TLS", e);
+        }
+    }
+
+    private static HttpRequest toPlainHttp(HttpRequest request) {
+        URI u = request.uri();
+        return HttpRequest.newBuilder(request, (name, value) -> true)
+                .uri(URI.create("http" + u.toString().substring("https".length()))).build();
+    }
+
+    /**
+     * The HttpClient's ConnectException has no message when the connection is refused (its
+     * cause is a bare ClosedChannelException); other failures say why somewhere in the chain.
+     */
+    private IOException unreachable(URI u, ConnectException e) {
+        String why = "connection refused";
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                why = t.getMessage();
+                break;
+            }
+        }
+        return new IOException(host + ": cannot connect to " + u.getAuthority() + " (" + why
+                + "): check the registry's address and that it is running", e);
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+
+    private IOException tlsFailure(URI u, SSLException e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof CertificateException) {
+                return new IOException(host + ": the TLS certificate of " + u.getAuthority() + " is not trusted ("
+                        + rootMessage(c) + "): put the registry's CA certificate in " + trust.caDirFor(host)
+                        + "/ca.crt, or use --tls-verify=false", e);
+            }
+        }
+        return new IOException(host + ": TLS with " + u.getAuthority() + " failed (" + e.getMessage()
+                + "); if the registry serves plain HTTP, use --tls-verify=false", e);
+    }
+
+    /** The verifying client, or for an insecure registry the one that accepts any certificate; each made on first use. */
+    private synchronized HttpClient client() throws IOException {
+        if (insecure) {
+            if (unverified == null) {
+                unverified = newClient(RegistryTrust.unverified());
+            }
+            return unverified;
+        }
+        if (verified == null) {
+            verified = newClient(trust.verifying(host));
+        }
+        return verified;
+    }
+
+    private static HttpClient newClient(SSLContext tls) {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).sslContext(tls)
+                .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
     }
 
     private static String enc(String s) {

@@ -57,6 +57,19 @@ final class RegistryServer implements AutoCloseable {
 
     /** Starts a registry whose config ends with {@code authYaml} (an "auth:" block, or empty). */
     static RegistryServer startWithAuth(Path dir, String authYaml) throws IOException, InterruptedException {
+        return launch(dir, "", authYaml);
+    }
+
+    /** Starts a registry that speaks only HTTPS, with this PEM certificate (chain) and key. */
+    static RegistryServer startTls(Path dir, Path certificate, Path key) throws IOException, InterruptedException {
+        return launch(dir, """
+                  tls:
+                    certificate: %s
+                    key: %s
+                """.formatted(certificate, key), "");
+    }
+
+    private static RegistryServer launch(Path dir, String tlsYaml, String authYaml) throws IOException, InterruptedException {
         String auth = authYaml;
         int port = freePort();
         Path storage = Files.createDirectories(dir.resolve("storage"));
@@ -74,7 +87,7 @@ final class RegistryServer implements AutoCloseable {
                     enabled: true
                 http:
                   addr: 127.0.0.1:%d
-                %s""".formatted(storage, port, auth));
+                %s%s""".formatted(storage, port, tlsYaml, auth));
         Process p = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
         String host = "127.0.0.1:" + port;
@@ -84,7 +97,8 @@ final class RegistryServer implements AutoCloseable {
                 HttpURLConnection c = (HttpURLConnection) URI.create("http://" + host + "/v2/").toURL().openConnection();
                 int code = c.getResponseCode();
                 c.disconnect();
-                if (code == 200 || code == 401) {
+                // A TLS registry answers a plain-HTTP request with 400 "Client sent an HTTP request to an HTTPS server".
+                if (code == 200 || code == 401 || (code == 400 && !tlsYaml.isEmpty())) {
                     return server;
                 }
             } catch (IOException notYet) {
