@@ -3,7 +3,6 @@ package dev.vessel.image.registry;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +10,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Signature;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.TreeSet;
@@ -84,17 +82,12 @@ final class ClientCertificates {
         return certs;
     }
 
-    private static X509Certificate[] chain(Path pem) throws IOException {
-        try (InputStream in = Files.newInputStream(pem)) {
-            List<X509Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
-                    .map(X509Certificate.class::cast).toList();
-            if (certs.isEmpty()) {
-                throw new IOException(pem + " holds no PEM certificate: put the client certificate there");
-            }
-            return certs.toArray(X509Certificate[]::new);
-        } catch (GeneralSecurityException e) {
-            throw new IOException(pem + " is not a PEM certificate file (" + e.getMessage() + "): fix or remove it", e);
+    private static X509Certificate[] chain(Path pem) throws IOException, GeneralSecurityException {
+        List<X509Certificate> certs = RegistryTrust.read(pem);
+        if (certs.isEmpty()) {
+            throw new IOException(pem + " holds no PEM certificate: put the client certificate there");
         }
+        return certs.toArray(X509Certificate[]::new);
     }
 
     /**

@@ -153,7 +153,8 @@ public final class RegistryTrust {
         return certDir != null ? List.of(certDir) : certsDirs.stream().map(d -> d.resolve(host)).toList();
     }
 
-    private static List<X509Certificate> read(Path pem) throws IOException, GeneralSecurityException {
+    /** The certificates of a PEM file, CAs or a client chain; an unreadable file is an error naming it. */
+    static List<X509Certificate> read(Path pem) throws IOException, GeneralSecurityException {
         try (InputStream in = Files.newInputStream(pem)) {
             List<X509Certificate> out = new ArrayList<>();
             for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
