@@ -253,10 +253,10 @@ public final class RegistryTransport {
     }
 
     /**
-     * The registry's answer to a missing or unaccepted client certificate: Go's crypto/tls (the
-     * registry's server) sends "certificate_required" under TLS 1.3 and "bad_certificate"
-     * otherwise. Only a TLS server sends an alert, so this also tells the TLS probe that the
-     * registry does speak TLS.
+     * The registry's answer to a missing or unaccepted client certificate: docker-registry 2.8
+     * (Go's crypto/tls) sends a "bad_certificate" alert; "certificate_required" is TLS 1.3's
+     * alert for a missing one, which other servers send. Only a TLS server sends an alert, so
+     * this also tells the TLS probe that the registry does speak TLS.
      */
     private static boolean refusedClientCertificate(SSLException e) {
         String m = e.getMessage();
@@ -268,7 +268,7 @@ public final class RegistryTransport {
             Path dir = trust.caDirFor(host);
             return new IOException(host + (trust.hasClientCertificate(host)
                     ? ": the registry refused the client certificate (" + e.getMessage()
-                    + "): check that the registry trusts the CA that signed the .cert in " + dir
+                    + "): check that the registry trusts the CA that signed the client .cert for " + host
                     : ": the registry refused the connection without a client certificate (" + e.getMessage()
                     + "): put one and its key as client.cert and client.key in " + dir + "/"), e);
         }
