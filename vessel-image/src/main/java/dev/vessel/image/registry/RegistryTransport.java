@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.List;
@@ -206,7 +207,12 @@ public final class RegistryTransport {
         try {
             client().send(probe, HttpResponse.BodyHandlers.discarding());
             tlsWorked = true;
-        } catch (SSLException | HttpTimeoutException notTls) {
+        } catch (SSLException e) {
+            if (refusedClientCertificate(e)) {
+                throw tlsFailure(probe.uri(), e);
+            }
+            plainHttp = true;
+        } catch (HttpTimeoutException notTls) {
             plainHttp = true;
         } catch (ConnectException e) {
             throw unreachable(probe.uri(), e);
@@ -246,7 +252,26 @@ public final class RegistryTransport {
         return root.getMessage();
     }
 
-    private IOException tlsFailure(URI u, SSLException e) {
+    /**
+     * The registry's answer to a missing or unaccepted client certificate: docker-registry 2.8
+     * (Go's crypto/tls) sends a "bad_certificate" alert; "certificate_required" is TLS 1.3's
+     * alert for a missing one, which other servers send. Only a TLS server sends an alert, so
+     * this also tells the TLS probe that the registry does speak TLS.
+     */
+    private static boolean refusedClientCertificate(SSLException e) {
+        String m = e.getMessage();
+        return m != null && (m.contains("fatal alert: bad_certificate") || m.contains("fatal alert: certificate_required"));
+    }
+
+    private IOException tlsFailure(URI u, SSLException e) throws IOException {
+        if (refusedClientCertificate(e)) {
+            Path dir = trust.caDirFor(host);
+            return new IOException(host + (trust.hasClientCertificate(host)
+                    ? ": the registry refused the client certificate (" + e.getMessage()
+                    + "): check that the registry trusts the CA that signed the client .cert for " + host
+                    : ": the registry refused the connection without a client certificate (" + e.getMessage()
+                    + "): put one and its key as client.cert and client.key in " + dir + "/"), e);
+        }
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof CertificateException) {
                 return new IOException(host + ": the TLS certificate of " + u.getAuthority() + " is not trusted ("
@@ -262,7 +287,7 @@ public final class RegistryTransport {
     private synchronized HttpClient client() throws IOException {
         if (insecure) {
             if (unverified == null) {
-                unverified = newClient(RegistryTrust.unverified());
+                unverified = newClient(trust.unverified(host));
             }
             return unverified;
         }

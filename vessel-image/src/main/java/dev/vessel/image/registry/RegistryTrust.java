@@ -25,8 +25,9 @@ import java.util.List;
  * Which certificate authorities a registry connection trusts, laid out the way podman, skopeo
  * and Docker users already keep them: the system CA bundle (not the JDK's own cacerts, which
  * knows nothing of a CA the administrator installed) plus every {@code *.crt} in
- * {@code DIR/HOST[:PORT]/} of each certs.d directory. Client certificates ({@code *.cert} +
- * {@code *.key}) are not supported.
+ * {@code DIR/HOST[:PORT]/} of each certs.d directory. The client certificates there
+ * ({@code NAME.cert} with {@code NAME.key}, see {@link ClientCertificates}) are presented to
+ * the registry, verified or not.
  */
 public final class RegistryTrust {
     /** Debian's and Ubuntu's bundle, kept current by update-ca-certificates. */
@@ -76,7 +77,10 @@ public final class RegistryTrust {
         return (certsDirs.contains(containers) || certsDirs.isEmpty() ? containers : certsDirs.getFirst()).resolve(host);
     }
 
-    /** An SSL context that verifies {@code host}'s chain against the system bundle and its certs.d CAs. */
+    /**
+     * An SSL context that verifies {@code host}'s chain against the system bundle and its certs.d
+     * CAs, and presents its client certificates if it has any.
+     */
     public SSLContext verifying(String host) throws IOException {
         try {
             KeyStore anchors = KeyStore.getInstance("PKCS12");
@@ -87,8 +91,7 @@ public final class RegistryTrust {
             } else {
                 certs.addAll(Arrays.asList(jdkDefault().getAcceptedIssuers()));
             }
-            List<Path> hostDirs = certDir != null ? List.of(certDir) : certsDirs.stream().map(d -> d.resolve(host)).toList();
-            for (Path hostDir : hostDirs) {
+            for (Path hostDir : hostDirs(host)) {
                 if (!Files.isDirectory(hostDir)) {
                     continue;
                 }
@@ -104,7 +107,7 @@ public final class RegistryTrust {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(anchors);
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
+            ctx.init(ClientCertificates.keyManagers(hostDirs(host)), tmf.getTrustManagers(), null);
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot build the trusted CAs for " + host + ": " + e.getMessage(), e);
@@ -112,24 +115,46 @@ public final class RegistryTrust {
     }
 
     /**
-     * An SSL context that accepts any certificate under any name ({@code --tls-verify=false}).
+     * An SSL context that accepts any certificate under any name ({@code --tls-verify=false}),
+     * still presenting {@code host}'s client certificates: as with containers-image, skipping
+     * verification of the registry does not mean the registry stops asking who the client is.
      * The trust manager must be an X509ExtendedTrustManager: the JDK wraps a plain
      * X509TrustManager in one that still checks the host name (the HttpClient always asks for
      * endpoint identification "HTTPS"), whereas an extended one is trusted to have done it.
      * This keeps the verified client verifying, unlike the process-wide
      * jdk.internal.httpclient.disableHostnameVerification property.
      */
-    public static SSLContext unverified() throws IOException {
+    public SSLContext unverified(String host) throws IOException {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {new AcceptAll()}, null);
+            ctx.init(ClientCertificates.keyManagers(hostDirs(host)), new TrustManager[] {new AcceptAll()}, null);
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up TLS without verification: " + e.getMessage(), e);
         }
     }
 
-    private static List<X509Certificate> read(Path pem) throws IOException, GeneralSecurityException {
+    /** Whether a connection to {@code host} presents a client certificate ({@code *.cert} in its directories). */
+    public boolean hasClientCertificate(String host) throws IOException {
+        for (Path hostDir : hostDirs(host)) {
+            if (Files.isDirectory(hostDir)) {
+                try (DirectoryStream<Path> certs = Files.newDirectoryStream(hostDir, "*.cert")) {
+                    if (certs.iterator().hasNext()) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The directories that hold {@code host}'s CAs and client certificates. */
+    private List<Path> hostDirs(String host) {
+        return certDir != null ? List.of(certDir) : certsDirs.stream().map(d -> d.resolve(host)).toList();
+    }
+
+    /** The certificates of a PEM file, CAs or a client chain; an unreadable file is an error naming it. */
+    static List<X509Certificate> read(Path pem) throws IOException, GeneralSecurityException {
         try (InputStream in = Files.newInputStream(pem)) {
             List<X509Certificate> out = new ArrayList<>();
             for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {

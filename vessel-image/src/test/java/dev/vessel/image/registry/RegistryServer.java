@@ -62,11 +62,19 @@ final class RegistryServer implements AutoCloseable {
 
     /** Starts a registry that speaks only HTTPS, with this PEM certificate (chain) and key. */
     static RegistryServer startTls(Path dir, Path certificate, Path key) throws IOException, InterruptedException {
+        return startTls(dir, certificate, key, null);
+    }
+
+    /** As {@link #startTls(Path, Path, Path)}, and if {@code clientCa} is given, requiring a client certificate it signed. */
+    static RegistryServer startTls(Path dir, Path certificate, Path key, Path clientCa) throws IOException, InterruptedException {
         return launch(dir, """
                   tls:
                     certificate: %s
                     key: %s
-                """.formatted(certificate, key), "");
+                """.formatted(certificate, key) + (clientCa == null ? "" : """
+                    clientcas:
+                      - %s
+                """.formatted(clientCa)), "");
     }
 
     private static RegistryServer launch(Path dir, String tlsYaml, String authYaml) throws IOException, InterruptedException {

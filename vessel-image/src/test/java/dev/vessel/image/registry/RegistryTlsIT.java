@@ -11,11 +11,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -26,69 +27,70 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * HTTPS registries: a CA and server certificates made by openssl, Debian's docker-registry
  * serving TLS on loopback. Verified connections trust the CA only through a certs.d directory;
  * insecure ones ({@code --tls-verify=false}) use HTTPS unverified and fall back to plain HTTP.
+ * One registry requires client certificates from a CA of their own (mutual TLS,
+ * {@code http.tls.clientcas}); the client presents {@code client.cert}/{@code client.key}
+ * from the certs.d directory.
  */
 @Tag("registry")
 class RegistryTlsIT {
-    private static final Path OPENSSL = Path.of("/usr/bin/openssl");
     @TempDir
     static Path shared;
     static RegistryServer tls;
     static RegistryServer wrongName;
     static RegistryServer plain;
+    static RegistryServer mutual;
     static Path caCert;
+    static TestPki pki;
     @TempDir
     Path dir;
 
     @BeforeAll
     static void start() throws Exception {
         assumeTrue(RegistryServer.available(), "needs /usr/bin/docker-registry (apt-get install docker-registry)");
-        assumeTrue(Files.isExecutable(OPENSSL), "needs /usr/bin/openssl");
-        Path pki = Files.createDirectories(shared.resolve("pki"));
-        caCert = pki.resolve("ca.crt");
-        openssl(pki, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=vessel-test-ca");
-        serverCert(pki, "good", "127.0.0.1", "subjectAltName=IP:127.0.0.1,DNS:localhost");
-        serverCert(pki, "wrong", "wrong.example", "subjectAltName=DNS:wrong.example");
+        assumeTrue(TestPki.available(), "needs /usr/bin/openssl");
+        pki = new TestPki(Files.createDirectories(shared.resolve("pki"))).ca("ca").ca("client-ca");
+        caCert = pki.path("ca.crt");
+        pki.ecKey("good").certificate("good", "127.0.0.1", "ca", "subjectAltName=IP:127.0.0.1,DNS:localhost");
+        pki.ecKey("wrong").certificate("wrong", "wrong.example", "ca", "subjectAltName=DNS:wrong.example");
+        // Client keys in the three forms openssl writes: PKCS#8, RSA PKCS#1 and EC SEC1.
+        String client = "extendedKeyUsage=clientAuth";
+        pki.ecKey("pkcs8").certificate("pkcs8", "vessel-client-pkcs8", "client-ca", client);
+        pki.rsaKey("rsa8").traditional("rsa8", "pkcs1").certificate("pkcs1", "vessel-client-pkcs1", "client-ca", client);
+        pki.ecKey("ec8").traditional("ec8", "sec1").certificate("sec1", "vessel-client-sec1", "client-ca", client);
         tls = RegistryServer.startTls(Files.createDirectories(shared.resolve("tls")),
-                pki.resolve("good.crt"), pki.resolve("good.key"));
+                pki.path("good.crt"), pki.path("good.key"));
         wrongName = RegistryServer.startTls(Files.createDirectories(shared.resolve("wrong")),
-                pki.resolve("wrong.crt"), pki.resolve("wrong.key"));
+                pki.path("wrong.crt"), pki.path("wrong.key"));
         plain = RegistryServer.start(Files.createDirectories(shared.resolve("plain")), null, null);
+        mutual = RegistryServer.startTls(Files.createDirectories(shared.resolve("mutual")),
+                pki.path("good.crt"), pki.path("good.key"), pki.path("client-ca.crt"));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (RegistryServer s : new RegistryServer[] {tls, wrongName, plain}) {
+        for (RegistryServer s : new RegistryServer[] {tls, wrongName, plain, mutual}) {
             if (s != null) {
                 s.close();
             }
         }
     }
 
-    private static void serverCert(Path pki, String name, String cn, String san) throws Exception {
-        openssl(pki, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + cn);
-        Files.writeString(pki.resolve(name + ".ext"), san + "\n");
-        openssl(pki, "x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-                "-out", name + ".crt", "-days", "2", "-extfile", name + ".ext");
-    }
-
-    private static void openssl(Path cwd, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(OPENSSL.toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), "openssl " + String.join(" ", args) + ": " + out);
-    }
-
     /** Two certs.d bases, the CA (if any) of {@code host} in the second one: every base is read. */
     private RegistryTrust trust(String host, boolean withCa) throws IOException {
+        return trust(host, withCa, null);
+    }
+
+    /** As {@link #trust(String, boolean)}, with {@code pair}'s certificate and key (if any) as client.cert and client.key. */
+    private RegistryTrust trust(String host, boolean withCa, String pair) throws IOException {
         Path first = Files.createDirectories(dir.resolve("etc-vessel"));
         Path second = Files.createDirectories(dir.resolve("etc-containers"));
+        Path hostDir = Files.createDirectories(second.resolve(host));
         if (withCa) {
-            Path hostDir = Files.createDirectories(second.resolve(host));
             Files.copy(caCert, hostDir.resolve("my-ca.crt"));
-            Files.writeString(hostDir.resolve("client.cert"), "not read: client certificates are not supported");
+        }
+        if (pair != null) {
+            Files.copy(pki.path(pair + ".crt"), hostDir.resolve("client.cert"));
+            Files.copy(pki.path(pair + ".key"), hostDir.resolve("client.key"));
         }
         return new RegistryTrust(RegistryTrust.SYSTEM_BUNDLE, List.of(first, second));
     }
@@ -159,5 +161,49 @@ class RegistryTlsIT {
         registries(withCa, Set.of(wrongName.host)).client(wrongName.host).ping();
         // The insecure client did not switch off host-name checks for verified ones in this JVM.
         assertThrows(IOException.class, () -> registries(withCa, Set.of()).client(wrongName.host).ping());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pkcs8", "pkcs1", "sec1"})
+    void mutualTlsWithTheClientCertificateInCertsD(String keyForm) throws Exception {
+        pushAndPull(mutual.host, registries(trust(mutual.host, true, keyForm), Set.of()),
+                10 + List.of("pkcs8", "pkcs1", "sec1").indexOf(keyForm));
+    }
+
+    @Test
+    void insecureStillPresentsTheClientCertificate() throws Exception {
+        pushAndPull(mutual.host, registries(trust(mutual.host, false, "pkcs8"), Set.of(mutual.host)), 20);
+    }
+
+    @Test
+    void mutualTlsWithoutAClientCertificateIsRefusedClearly() throws Exception {
+        RegistryTrust noClientCertificate = trust(mutual.host, true);
+        for (Set<String> insecure : List.of(Set.<String>of(), Set.of(mutual.host))) {
+            IOException e = assertThrows(IOException.class,
+                    () -> registries(noClientCertificate, insecure).client(mutual.host).ping());
+            assertTrue(e.getMessage().startsWith(mutual.host + ": the registry refused the connection without a client certificate"),
+                    e.getMessage());
+            assertTrue(e.getMessage().endsWith("put one and its key as client.cert and client.key in "
+                    + dir.resolve("etc-vessel").resolve(mutual.host) + "/"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aClientCertificateFromAnotherCaIsRefusedClearly() throws Exception {
+        // "good" is a server certificate signed by the server CA, which the registry does not accept for clients.
+        RegistryTrust serverCertificateAsClient = trust(mutual.host, true, "good");
+        IOException e = assertThrows(IOException.class,
+                () -> registries(serverCertificateAsClient, Set.of()).client(mutual.host).ping());
+        assertTrue(e.getMessage().startsWith(mutual.host + ": the registry refused the client certificate"), e.getMessage());
+    }
+
+    @Test
+    void aClientCertificateWithoutItsKeyIsOneLineNamingTheFile() throws Exception {
+        RegistryTrust trust = trust(mutual.host, true);
+        Path cert = dir.resolve("etc-containers").resolve(mutual.host).resolve("client.cert");
+        Files.copy(pki.path("pkcs8.crt"), cert);
+        IOException e = assertThrows(IOException.class, () -> registries(trust, Set.of()).client(mutual.host).ping());
+        assertEquals("client certificate " + cert + " has no key " + cert.resolveSibling("client.key")
+                + ": put its private key there, or rename a CA certificate to client.crt", e.getMessage());
     }
 }

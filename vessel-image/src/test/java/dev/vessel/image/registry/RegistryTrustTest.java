@@ -55,4 +55,19 @@ class RegistryTrustTest {
         // Without the system bundle the JDK's own CAs stand in, and other hosts are unaffected.
         assertNotNull(trust.verifying("other.example"));
     }
+
+    @Test
+    void theCertDirsClientKeysAreReadForEveryHostVerifiedOrNot() throws IOException {
+        Path key = Files.writeString(dir.resolve("client.key"), "unused: its certificate is missing");
+        RegistryTrust trust = RegistryTrust.certDir(dir);
+        assertFalse(trust.hasClientCertificate("any.example"));
+        for (org.junit.jupiter.api.function.Executable connect : List.<org.junit.jupiter.api.function.Executable>of(
+                () -> trust.verifying("any.example"), () -> trust.unverified("other.example"))) {
+            IOException e = assertThrows(IOException.class, connect);
+            assertTrue(e.getMessage().startsWith("client key " + key + " has no certificate " + dir.resolve("client.cert")),
+                    e.getMessage());
+        }
+        Files.writeString(dir.resolve("client.cert"), "");
+        assertTrue(trust.hasClientCertificate("any.example"));
+    }
 }
