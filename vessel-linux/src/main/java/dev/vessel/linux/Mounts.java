@@ -1,8 +1,17 @@
 package dev.vessel.linux;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.StringJoiner;
 
-/** mount(2) and umount2(2), with flags printed by name in errors (as runc's mountError does). */
+/**
+ * mount(2) and umount2(2), with flags printed by name in errors (as runc's mountError does),
+ * and the mount points of the caller's mount namespace.
+ */
 public final class Mounts {
 
     public static final long MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8,
@@ -36,6 +45,31 @@ public final class Mounts {
 
     public static void umount(String target, int flags) {
         LinuxException.check(LibC.umount2(target, flags), "umount2(" + quote(target) + ", " + flags + ")");
+    }
+
+    /** Every mount point of our mount namespace (mountinfo's fifth field, with its octal escape of spaces undone). */
+    public static List<String> targets() throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] f = line.split(" ");
+            if (f.length > 4) {
+                out.add(f[4].replace("\\040", " "));
+            }
+        }
+        return out;
+    }
+
+    /** Mount points strictly below {@code dir}, deepest first (the order to unmount them in). */
+    public static List<Path> below(Path dir) throws IOException {
+        String prefix = dir.toRealPath() + "/";
+        List<Path> out = new ArrayList<>();
+        for (String target : targets()) {
+            if (target.startsWith(prefix)) {
+                out.add(Path.of(target));
+            }
+        }
+        out.sort(Comparator.comparingInt(Path::getNameCount).reversed());
+        return out;
     }
 
     /** "MS_BIND|MS_REC"; unknown bits as hex; "0" for none. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -45,5 +46,27 @@ class MountsIT {
                 e.getMessage());
         var u = assertThrows(LinuxException.class, () -> Mounts.umount(dir.toString(), 0));
         assertEquals(Errno.EINVAL, u.errnoValue()); // not a mount point
+    }
+
+    @Test
+    void belowListsNestedMountsDeepestFirstAndTargetsUnescapesSpaces(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Processes.euid() == 0, "needs root to mount");
+        Path root = dir.toRealPath();
+        Path outer = Files.createDirectory(root.resolve("with space"));
+        Mounts.mount("tmpfs", outer.toString(), "tmpfs", 0, "size=64k");
+        try {
+            Path inner = Files.createDirectory(outer.resolve("inner"));
+            Mounts.mount("tmpfs", inner.toString(), "tmpfs", 0, "size=64k");
+            try {
+                assertEquals(List.of(inner, outer), Mounts.below(root));
+                assertEquals(List.of(inner), Mounts.below(outer), "strictly below: not the directory itself");
+                assertTrue(Mounts.targets().contains(outer.toString()));
+            } finally {
+                Mounts.umount(inner.toString(), Mounts.MNT_DETACH);
+            }
+        } finally {
+            Mounts.umount(outer.toString(), Mounts.MNT_DETACH);
+        }
+        assertEquals(List.of(), Mounts.below(root));
     }
 }

@@ -189,20 +189,7 @@ public final class Snapshotter {
     }
 
     public boolean isMounted(ContainerSnapshot s) throws IOException {
-        return mountTargets().contains(s.rootfs().toRealPath().toString());
-    }
-
-    /** Mount points strictly below {@code dir}, deepest first. */
-    static List<Path> mountsBelow(Path dir) throws IOException {
-        String prefix = dir.toRealPath() + "/";
-        List<Path> out = new ArrayList<>();
-        for (String target : mountTargets()) {
-            if (target.startsWith(prefix)) {
-                out.add(Path.of(target));
-            }
-        }
-        out.sort(java.util.Comparator.comparingInt(Path::getNameCount).reversed());
-        return out;
+        return Mounts.targets().contains(s.rootfs().toRealPath().toString());
     }
 
     /** umount2, lazily ({@code MNT_DETACH}) when {@code detach}. */
@@ -212,18 +199,6 @@ public final class Snapshotter {
         } catch (LinuxException e) {
             throw new IOException(e.getMessage(), e);
         }
-    }
-
-    /** Every mount point of our mount namespace (mountinfo's fifth field, with its octal escape of spaces undone). */
-    private static List<String> mountTargets() throws IOException {
-        List<String> out = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-            String[] f = line.split(" ");
-            if (f.length > 4) {
-                out.add(f[4].replace("\\040", " "));
-            }
-        }
-        return out;
     }
 
     public void unmount(ContainerSnapshot s) throws IOException {
@@ -238,7 +213,7 @@ public final class Snapshotter {
         unmount(s);
         // A crash between mounting a layer view and detaching it leaves the view mounted: deleting
         // the tree through it would delete the shared layer's files.
-        for (Path p : mountsBelow(s.dir())) {
+        for (Path p : Mounts.below(s.dir())) {
             unmount(p, true);
         }
         Path trash = containers.resolve(".rm-" + id);
