@@ -1,23 +1,19 @@
 package dev.vessel.runtime.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vessel.linux.Processes;
 import dev.vessel.runtime.launch.PlanBuilder;
 import dev.vessel.runtime.spec.DefaultSpec;
 import dev.vessel.runtime.spec.Spec;
+import dev.vessel.runtime.spec.SpecJson;
 import dev.vessel.runtime.spec.SpecParser;
 import dev.vessel.runtime.spec.SpecValidator;
 import dev.vessel.runtime.state.StateStore;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -57,18 +53,13 @@ public final class AotTrain implements Callable<Integer> {
         if (Processes.euid() != 0 || !Files.isExecutable(BUSYBOX) || System.getProperty("vessel.init") == null) {
             return;
         }
-        PrintStream out = System.out, err = System.err;
-        Path dir = null;
-        try {
-            dir = Files.createTempDirectory("vessel-aot-train");
+        try (TrainingScratch scratch = TrainingScratch.open()) {
+            Path dir = scratch.dir();
             Path bin = Files.createDirectories(dir.resolve("rootfs/bin"));
             Files.copy(BUSYBOX, bin.resolve("busybox"));
             for (String applet : List.of("sh", "sleep", "true")) {
                 Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
             }
-            PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-            System.setOut(quiet);
-            System.setErr(quiet);
             String root = dir.resolve("state").toString(), bundle = dir.toString();
             String id = "aot-train-" + ProcessHandle.current().pid();
             RuntimeMain.execute("spec", "--bundle", bundle);
@@ -89,35 +80,19 @@ public final class AotTrain implements Callable<Integer> {
             RuntimeMain.execute("--root", root, "delete", "--force", id);
         } catch (IOException | RuntimeException e) {
             // the cache is still useful without this part; nothing to report from a training run
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-            removeTree(dir);
         }
     }
 
     /** Sets process.args (and no terminal) in the bundle's config.json. */
     private static void writeArgs(Path bundle, String... args) throws IOException {
-        ObjectMapper mapper = new ObjectMapper();
         Path config = bundle.resolve("config.json");
-        ObjectNode doc = (ObjectNode) mapper.readTree(config.toFile());
+        ObjectNode doc = SpecJson.read(Files.readAllBytes(config), ObjectNode.class);
         ObjectNode process = (ObjectNode) doc.get("process");
         process.put("terminal", false);
         var list = process.putArray("args");
         for (String a : args) {
             list.add(a);
         }
-        mapper.writeValue(config.toFile(), doc);
-    }
-
-    private static void removeTree(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temporary directory is harmless
-        }
+        Files.writeString(config, SpecJson.pretty(doc));
     }
 }
