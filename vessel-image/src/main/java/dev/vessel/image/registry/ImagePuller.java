@@ -2,6 +2,7 @@ package dev.vessel.image.registry;
 
 import dev.vessel.image.Image;
 import dev.vessel.image.ImageStore;
+import dev.vessel.image.ParallelJobs;
 import dev.vessel.image.oci.Descriptor;
 import dev.vessel.image.oci.ImageConfig;
 import dev.vessel.image.oci.Manifest;
@@ -14,7 +15,6 @@ import dev.vessel.image.ref.Reference;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -88,17 +88,7 @@ public final class ImagePuller {
                     return null;
                 }));
             }
-            for (Future<?> f : jobs) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    jobs.forEach(j -> j.cancel(true));
-                    throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("pull interrupted", e);
-                }
-            }
+            ParallelJobs.awaitAll(jobs, "pull interrupted");
         }
     }
 }

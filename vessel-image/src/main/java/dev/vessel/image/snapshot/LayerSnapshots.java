@@ -1,6 +1,7 @@
 package dev.vessel.image.snapshot;
 
 import dev.vessel.image.Image;
+import dev.vessel.image.ParallelJobs;
 import dev.vessel.image.layer.LayerUnpacker;
 import dev.vessel.image.layer.UnpackOptions;
 import dev.vessel.image.layer.UnpackResult;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -91,17 +91,7 @@ public final class LayerSnapshots {
                     return null;
                 }));
             }
-            for (Future<?> f : jobs) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    jobs.forEach(j -> j.cancel(true));
-                    throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while unpacking", e);
-                }
-            }
+            ParallelJobs.awaitAll(jobs, "interrupted while unpacking");
         }
         return out;
     }
