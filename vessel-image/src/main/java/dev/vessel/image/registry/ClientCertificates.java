@@ -2,17 +2,22 @@ package dev.vessel.image.registry;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedKeyManager;
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The client certificates a registry connection presents (mutual TLS), kept as podman and
@@ -26,8 +31,21 @@ final class ClientCertificates {
 
     private ClientCertificates() {}
 
-    /** Key managers holding every pair in {@code dirs} (those that exist), or null if there is none. */
-    static KeyManager[] keyManagers(List<Path> dirs) throws IOException {
+    /**
+     * A key manager holding every pair in {@code dirs} (those that exist), none if there is
+     * none, that sets {@code asked} when a server asks for a client certificate. With TLS 1.3
+     * the client's side of the handshake is over before the server has looked at what it was
+     * given, so a registry that refuses it sends its alert after the client's first request, and
+     * closes; the reset that the unread request causes can discard the alert before the client
+     * reads it. Knowing that the registry asked is then what tells such a refusal from a dropped
+     * connection.
+     */
+    static KeyManager[] keyManagers(List<Path> dirs, AtomicBoolean asked) throws IOException {
+        return new KeyManager[] {new Watching(keyManager(dirs), asked)};
+    }
+
+    /** The key manager of every pair in {@code dirs}, or null if there is none. */
+    private static X509ExtendedKeyManager keyManager(List<Path> dirs) throws IOException {
         try {
             KeyStore keys = KeyStore.getInstance("PKCS12");
             keys.load(null, null);
@@ -46,7 +64,7 @@ final class ClientCertificates {
             }
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(keys, NO_PASSWORD);
-            return kmf.getKeyManagers();
+            return (X509ExtendedKeyManager) kmf.getKeyManagers()[0];
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot load the client certificates of " + dirs + ": " + e.getMessage(), e);
         }
@@ -122,5 +140,54 @@ final class ClientCertificates {
         }
         throw new IOException("client key " + keyFile + " does not belong to certificate " + certFile
                 + ": put the certificate's own key there");
+    }
+
+    /** Records that a server asked for a client certificate; hands out the pairs of {@code keys}, if any. */
+    private static final class Watching extends X509ExtendedKeyManager {
+        private final X509ExtendedKeyManager keys;
+        private final AtomicBoolean asked;
+
+        Watching(X509ExtendedKeyManager keys, AtomicBoolean asked) {
+            this.keys = keys;
+            this.asked = asked;
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+            asked.set(true);
+            return keys == null ? null : keys.chooseEngineClientAlias(keyType, issuers, engine);
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            asked.set(true);
+            return keys == null ? null : keys.chooseClientAlias(keyType, issuers, socket);
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return keys == null ? null : keys.getClientAliases(keyType, issuers);
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return keys == null ? null : keys.getCertificateChain(alias);
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return keys == null ? null : keys.getPrivateKey(alias);
+        }
+
+        /** A client never serves. */
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return null;
+        }
     }
 }

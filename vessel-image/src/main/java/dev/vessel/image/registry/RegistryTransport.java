@@ -5,6 +5,7 @@ import dev.vessel.image.oci.OciJson;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -15,13 +16,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * HTTP to one registry, with the distribution spec's authentication dance: send, and on a 401
@@ -44,6 +45,8 @@ public final class RegistryTransport {
     private volatile boolean plainHttp;
     /** An insecure registry passed the TLS probe: a later TLS failure is an error, never a reason to drop TLS. */
     private volatile boolean tlsWorked;
+    /** The registry asked for a client certificate in a TLS handshake (set by the key manager). */
+    private final AtomicBoolean askedForClientCertificate = new AtomicBoolean();
 
     public RegistryTransport(String host, boolean insecure, Optional<Credential> credential) {
         this(host, insecure, credential, RegistryTrust.system());
@@ -185,6 +188,8 @@ public final class RegistryTransport {
             throw tlsFailure(u, e);
         } catch (ConnectException e) {
             throw unreachable(u, e);
+        } catch (IOException e) {
+            throw closedAfterClientCertificateRequest(u, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted: " + request.method() + " " + u, e);
@@ -216,6 +221,8 @@ public final class RegistryTransport {
             plainHttp = true;
         } catch (ConnectException e) {
             throw unreachable(probe.uri(), e);
+        } catch (IOException e) {
+            throw closedAfterClientCertificateRequest(probe.uri(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted: probing " + host + " for TLS", e);
@@ -265,12 +272,7 @@ public final class RegistryTransport {
 
     private IOException tlsFailure(URI u, SSLException e) throws IOException {
         if (refusedClientCertificate(e)) {
-            Path dir = trust.caDirFor(host);
-            return new IOException(host + (trust.hasClientCertificate(host)
-                    ? ": the registry refused the client certificate (" + e.getMessage()
-                    + "): check that the registry trusts the CA that signed the client .cert for " + host
-                    : ": the registry refused the connection without a client certificate (" + e.getMessage()
-                    + "): put one and its key as client.cert and client.key in " + dir + "/"), e);
+            return clientCertificateRefused(e.getMessage(), e);
         }
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof CertificateException) {
@@ -283,16 +285,41 @@ public final class RegistryTransport {
                 + "); if the registry serves plain HTTP, use --tls-verify=false", e);
     }
 
+    /**
+     * A TLS 1.3 registry that refuses the client's certificate (or its lack of one) does so
+     * after the client has sent its request; when the connection then closes without a byte of
+     * answer, the alert saying why may have been lost with it (see {@link
+     * ClientCertificates#keyManagers}). If the registry had asked for a certificate, that is the
+     * refusal; any other failure is {@code e} as it was.
+     */
+    private IOException closedAfterClientCertificateRequest(URI u, IOException e) throws IOException {
+        String m = String.valueOf(e.getMessage());
+        boolean closedUnanswered = e instanceof EOFException || m.contains("received no bytes")
+                || m.contains("Connection reset");
+        if ("https".equals(u.getScheme()) && closedUnanswered && askedForClientCertificate.get()) {
+            return clientCertificateRefused("it asked for one and closed the connection without an answer", e);
+        }
+        return e;
+    }
+
+    private IOException clientCertificateRefused(String why, IOException e) throws IOException {
+        return new IOException(host + (trust.hasClientCertificate(host)
+                ? ": the registry refused the client certificate (" + why
+                + "): check that the registry trusts the CA that signed the client .cert for " + host
+                : ": the registry refused the connection without a client certificate (" + why
+                + "): put one and its key as client.cert and client.key in " + trust.caDirFor(host) + "/"), e);
+    }
+
     /** The verifying client, or for an insecure registry the one that accepts any certificate; each made on first use. */
     private synchronized HttpClient client() throws IOException {
         if (insecure) {
             if (unverified == null) {
-                unverified = newClient(trust.unverified(host));
+                unverified = newClient(trust.unverified(host, askedForClientCertificate));
             }
             return unverified;
         }
         if (verified == null) {
-            verified = newClient(trust.verifying(host));
+            verified = newClient(trust.verifying(host, askedForClientCertificate));
         }
         return verified;
     }

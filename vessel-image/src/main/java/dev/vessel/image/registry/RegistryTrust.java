@@ -20,6 +20,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Which certificate authorities a registry connection trusts, laid out the way podman, skopeo
@@ -79,9 +80,10 @@ public final class RegistryTrust {
 
     /**
      * An SSL context that verifies {@code host}'s chain against the system bundle and its certs.d
-     * CAs, and presents its client certificates if it has any.
+     * CAs, and presents its client certificates if it has any; {@code askedForClientCertificate}
+     * is set when the registry asks for one.
      */
-    public SSLContext verifying(String host) throws IOException {
+    public SSLContext verifying(String host, AtomicBoolean askedForClientCertificate) throws IOException {
         try {
             KeyStore anchors = KeyStore.getInstance("PKCS12");
             anchors.load(null, null);
@@ -107,7 +109,7 @@ public final class RegistryTrust {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(anchors);
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(ClientCertificates.keyManagers(hostDirs(host)), tmf.getTrustManagers(), null);
+            ctx.init(ClientCertificates.keyManagers(hostDirs(host), askedForClientCertificate), tmf.getTrustManagers(), null);
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot build the trusted CAs for " + host + ": " + e.getMessage(), e);
@@ -124,10 +126,10 @@ public final class RegistryTrust {
      * This keeps the verified client verifying, unlike the process-wide
      * jdk.internal.httpclient.disableHostnameVerification property.
      */
-    public SSLContext unverified(String host) throws IOException {
+    public SSLContext unverified(String host, AtomicBoolean askedForClientCertificate) throws IOException {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(ClientCertificates.keyManagers(hostDirs(host)), new TrustManager[] {new AcceptAll()}, null);
+            ctx.init(ClientCertificates.keyManagers(hostDirs(host), askedForClientCertificate), new TrustManager[] {new AcceptAll()}, null);
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up TLS without verification: " + e.getMessage(), e);

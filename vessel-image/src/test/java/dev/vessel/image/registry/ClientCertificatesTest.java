@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -33,9 +34,14 @@ class ClientCertificatesTest {
     }
 
     @Test
-    void noPairsNoKeyManagers() throws IOException {
+    void noPairsOffersNothingButSeesTheServerAsk() throws IOException {
         Files.copy(pki.path("ca.crt"), host.resolve("ca.crt"));
-        assertNull(ClientCertificates.keyManagers(List.of(host, dir.resolve("missing"))));
+        AtomicBoolean asked = new AtomicBoolean();
+        X509KeyManager km = (X509KeyManager) ClientCertificates.keyManagers(List.of(host, dir.resolve("missing")), asked)[0];
+        assertFalse(asked.get());
+        assertNull(km.chooseClientAlias(new String[] {"EC", "RSA"}, null, null));
+        assertTrue(asked.get());
+        assertNull(km.getClientAliases("EC", null));
     }
 
     @Test
@@ -43,18 +49,22 @@ class ClientCertificatesTest {
         pki.rsaKey("other8").traditional("other8", "other").certificate("other", "vessel-other", "ca", "extendedKeyUsage=clientAuth");
         install("client", "client");
         install("other", "other");
-        KeyManager[] managers = ClientCertificates.keyManagers(List.of(host));
+        AtomicBoolean asked = new AtomicBoolean();
+        KeyManager[] managers = ClientCertificates.keyManagers(List.of(host), asked);
         X509KeyManager km = (X509KeyManager) managers[0];
+        assertEquals(1, managers.length);
         String ec = km.chooseClientAlias(new String[] {"EC"}, null, null);
         assertEquals("CN=vessel-client", km.getCertificateChain(ec)[0].getSubjectX500Principal().getName());
         String rsa = km.chooseClientAlias(new String[] {"RSA"}, null, null);
         assertEquals("CN=vessel-other", km.getCertificateChain(rsa)[0].getSubjectX500Principal().getName());
+        assertTrue(asked.get());
+        assertNull(km.chooseServerAlias("EC", null, null), "a client's key manager serves no one");
     }
 
     @Test
     void aCertificateWithoutItsKeyIsOneErrorNamingBoth() throws IOException {
         Files.copy(pki.path("client.crt"), host.resolve("client.cert"));
-        IOException e = assertThrows(IOException.class, () -> ClientCertificates.keyManagers(List.of(host)));
+        IOException e = assertThrows(IOException.class, () -> ClientCertificates.keyManagers(List.of(host), new AtomicBoolean()));
         assertEquals("client certificate " + host.resolve("client.cert") + " has no key " + host.resolve("client.key")
                 + ": put its private key there, or rename a CA certificate to client.crt", e.getMessage());
     }
@@ -62,7 +72,7 @@ class ClientCertificatesTest {
     @Test
     void aKeyWithoutItsCertificateIsOneErrorNamingBoth() throws IOException {
         Files.copy(pki.path("client.key"), host.resolve("client.key"));
-        IOException e = assertThrows(IOException.class, () -> ClientCertificates.keyManagers(List.of(host)));
+        IOException e = assertThrows(IOException.class, () -> ClientCertificates.keyManagers(List.of(host), new AtomicBoolean()));
         assertEquals("client key " + host.resolve("client.key") + " has no certificate " + host.resolve("client.cert")
                 + ": put the client certificate there, or remove the key", e.getMessage());
     }
@@ -72,7 +82,7 @@ class ClientCertificatesTest {
         pki.ecKey("stranger");
         Files.copy(pki.path("client.crt"), host.resolve("client.cert"));
         Files.copy(pki.path("stranger.key"), host.resolve("client.key"));
-        IOException e = assertThrows(IOException.class, () -> ClientCertificates.keyManagers(List.of(host)));
+        IOException e = assertThrows(IOException.class, () -> ClientCertificates.keyManagers(List.of(host), new AtomicBoolean()));
         assertEquals("client key " + host.resolve("client.key") + " does not belong to certificate "
                 + host.resolve("client.cert") + ": put the certificate's own key there", e.getMessage());
     }

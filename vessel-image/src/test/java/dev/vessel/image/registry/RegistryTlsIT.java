@@ -14,9 +14,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
 
@@ -185,6 +193,52 @@ class RegistryTlsIT {
                     e.getMessage());
             assertTrue(e.getMessage().endsWith("put one and its key as client.cert and client.key in "
                     + dir.resolve("etc-vessel").resolve(mutual.host) + "/"), e.getMessage());
+        }
+    }
+
+    /**
+     * The refusal whose alert is lost: a TLS 1.3 server (the JDK's, with the registry's
+     * certificate) that finishes the handshake, reads the request and closes the TCP
+     * connection without an alert or close_notify, which is what the client sees when a
+     * registry's alert is discarded by a reset. The server serves every connection so (the
+     * HttpClient retries a GET once). Whether it asked for a client certificate decides the message.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aConnectionClosedAfterTheHandshakeIsARefusalOnlyIfTheServerAskedForACertificate(boolean asks) throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("server", PrivateKeyPem.read(pki.path("good.key"), "EC"), new char[0],
+                RegistryTrust.read(pki.path("good.crt")).toArray(X509Certificate[]::new));
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, new char[0]);
+        SSLContext server = SSLContext.getInstance("TLSv1.3");
+        server.init(kmf.getKeyManagers(), null, null);
+        try (ServerSocket listener = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+            Thread serve = Thread.ofVirtual().start(() -> {
+                while (true) {
+                    try (Socket tcp = listener.accept()) {
+                        SSLSocket conn = (SSLSocket) server.getSocketFactory().createSocket(tcp, null, false);
+                        conn.setUseClientMode(false);
+                        conn.setWantClientAuth(asks);
+                        conn.startHandshake();
+                        conn.getInputStream().read();
+                    } catch (IOException e) {
+                        if (listener.isClosed()) {
+                            return;
+                        }
+                    }
+                }
+            });
+            String host = "127.0.0.1:" + listener.getLocalPort();
+            IOException e = assertThrows(IOException.class,
+                    () -> registries(trust(host, true), Set.of()).client(host).ping());
+            listener.close();
+            serve.join();
+            String refusal = host + ": the registry refused the connection without a client certificate (it asked for one"
+                    + " and closed the connection without an answer): put one and its key as client.cert and client.key in "
+                    + dir.resolve("etc-vessel").resolve(host) + "/";
+            assertEquals(asks ? refusal : "HTTP/1.1 header parser received no bytes", e.getMessage());
         }
     }
 

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -50,10 +51,10 @@ class RegistryTrustTest {
         Path crt = Files.createDirectories(dir.resolve("certs.d/reg.example")).resolve("ca.crt");
         Files.writeString(crt, "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n");
         RegistryTrust trust = new RegistryTrust(dir.resolve("no-bundle"), List.of(dir.resolve("certs.d")));
-        IOException e = assertThrows(IOException.class, () -> trust.verifying("reg.example"));
+        IOException e = assertThrows(IOException.class, () -> trust.verifying("reg.example", new AtomicBoolean()));
         assertTrue(e.getMessage().startsWith(crt + " is not a PEM certificate file"), e.getMessage());
         // Without the system bundle the JDK's own CAs stand in, and other hosts are unaffected.
-        assertNotNull(trust.verifying("other.example"));
+        assertNotNull(trust.verifying("other.example", new AtomicBoolean()));
     }
 
     @Test
@@ -62,7 +63,7 @@ class RegistryTrustTest {
         RegistryTrust trust = RegistryTrust.certDir(dir);
         assertFalse(trust.hasClientCertificate("any.example"));
         for (org.junit.jupiter.api.function.Executable connect : List.<org.junit.jupiter.api.function.Executable>of(
-                () -> trust.verifying("any.example"), () -> trust.unverified("other.example"))) {
+                () -> trust.verifying("any.example", new AtomicBoolean()), () -> trust.unverified("other.example", new AtomicBoolean()))) {
             IOException e = assertThrows(IOException.class, connect);
             assertTrue(e.getMessage().startsWith("client key " + key + " has no certificate " + dir.resolve("client.cert")),
                     e.getMessage());
