@@ -9,6 +9,7 @@ import dev.vessel.image.oci.OciJson;
 import dev.vessel.image.oci.Platform;
 import dev.vessel.image.registry.Credential;
 import dev.vessel.image.registry.ImagePusher;
+import dev.vessel.image.ref.Reference;
 import dev.vessel.image.registry.RegistryTrust;
 import dev.vessel.runtime.RuntimeError;
 import java.io.BufferedOutputStream;
@@ -46,10 +47,29 @@ final class ImageCommands {
                 + " this registry, instead of /etc/{vessel,containers,docker}/certs.d/HOST[:PORT]/")
         Path certDir;
 
+        /** The service for a pull or push of {@code reference}, whose registry {@code --tls-verify=false} applies to. */
         ImageService service(String reference) {
+            return serviceFor(registryHost(reference));
+        }
+
+        /**
+         * The host a reference is pulled from or pushed to, as the transport names it
+         * ({@code library/busybox} is Docker Hub's, not a host "library"); null if the
+         * reference does not parse, which the pull or push itself then reports.
+         */
+        static String registryHost(String reference) {
+            try {
+                return Reference.parse(reference).registryHost();
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+
+        /** The service with {@code host} (a registry's HOST[:PORT]) insecure if {@code --tls-verify=false}. */
+        ImageService serviceFor(String host) {
             Set<String> hosts = new HashSet<>(insecure);
-            if (!tlsVerify && reference != null) {
-                hosts.add(reference.contains("/") ? reference.substring(0, reference.indexOf('/')) : reference);
+            if (!tlsVerify && host != null) {
+                hosts.add(host);
             }
             try {
                 return ImageService.defaults(hosts, certDir == null ? RegistryTrust.system() : RegistryTrust.certDir(certDir));
@@ -318,7 +338,7 @@ final class ImageCommands {
                 throw new RuntimeError("login " + registry + ": give --password or --password-stdin");
             }
             io("login " + registry, () -> {
-                service(registry).login(registry, new Credential(username, pw));
+                serviceFor(registry).login(registry, new Credential(username, pw));
                 return null;
             });
             System.out.println("Login Succeeded");
