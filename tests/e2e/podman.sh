@@ -57,11 +57,12 @@ eq "six concurrent runs: each its own output and status" "par1 1 par2 2 par3 3 p
 eq "six concurrent runs: nothing left" "" "$(pm ps -aq)"
 
 # run -d, logs, exec, stop, rm.
+# logged NAME TEXT: the container's log has TEXT.
+logged() { pm logs "$1" 2>&1 | grep -q "$2"; }
 cid=$(prun -d --name bg "$IMG" sh -c 'echo started; trap "echo bye; exit 0" TERM; while :; do sleep 0.2; done')
 check "run -d prints an id" test -n "$cid"
-sleep 1
 eq "run -d: running" running "$(pm inspect -f '{{.State.Status}}' bg)"
-contains "logs" "started" "$(pm logs bg)"
+check "logs" until_true 30 logged bg started
 eq "exec: output" "in bg" "$(pm exec bg sh -c 'echo in $(cat /proc/1/cmdline | tr "\0" " " | cut -c1-2)bg' | sed 's/in sh/in /')"
 out=$(pm exec bg sh -c 'exit 4'); eq "exec: exit status" 4 "$?"
 eq "exec: env and workdir" "E=1 /tmp" "$(pm exec -e E=1 -w /tmp bg sh -c 'echo E=$E $(pwd)')"
@@ -187,11 +188,10 @@ if command -v catatonit >/dev/null; then
 fi
 
 # kill -s, restart, update, exec -it, wait on one running container.
-prun -d --name sig "$IMG" sh -c 'trap "echo got-usr1" USR1; while :; do sleep 0.2; done' >/dev/null
-sleep 1
+prun -d --name sig "$IMG" sh -c 'trap "echo got-usr1" USR1; echo trapping; while :; do sleep 0.2; done' >/dev/null
+until_true 30 logged sig trapping
 pm kill -s USR1 sig >/dev/null
-sleep 1
-contains "kill -s USR1 reaches the process" got-usr1 "$(pm logs sig)"
+check "kill -s USR1 reaches the process" until_true 30 logged sig got-usr1
 pid1=$(pm inspect -f '{{.State.Pid}}' sig)
 pm restart -t 1 sig >/dev/null 2>&1
 eq "restart: running again" running "$(pm inspect -f '{{.State.Status}}' sig)"
@@ -210,7 +210,6 @@ pm rm sig >/dev/null
 
 # pause / unpause, stats, top on a running container.
 prun -d --name svc "$IMG" sh -c 'while :; do sleep 0.2; done' >/dev/null
-sleep 1
 pm pause svc >/dev/null
 eq "pause" paused "$(pm inspect -f '{{.State.Status}}' svc)"
 check "pause: the container's cgroup is frozen" cgroup_frozen "$(pm inspect -f '{{.State.Pid}}' svc)"
@@ -223,8 +222,8 @@ out=$(pm top svc 2>&1)
 contains "top: the container's processes" "while" "$out"
 contains "top: columns" "PID" "$out"
 pm kill svc >/dev/null
-sleep 0.5
-eq "kill: exited" exited "$(pm inspect -f '{{.State.Status}}' svc)"
+svc_exited() { [ "$(pm inspect -f '{{.State.Status}}' svc)" = exited ]; }
+check "kill: exited" until_true 30 svc_exited
 pm rm svc >/dev/null
 eq "everything removed" "" "$(pm ps -aq)"
 finish

@@ -41,8 +41,8 @@ out=$("$VR" --root "$root" delete c1 2>&1); code=$?
 check "delete of a running container is refused" test $code -ne 0
 contains "the refusal says why" "running" "$out"
 "$VR" --root "$root" kill c1 KILL
-sleep 0.3
-eq "stopped after kill" stopped "$("$VR" --root "$root" state c1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')"
+c1_stopped() { [ "$("$VR" --root "$root" state c1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" = stopped ]; }
+check "stopped after kill" until_true 30 c1_stopped
 "$VR" --root "$root" delete c1
 check "delete removes the state" test ! -e "$root/c1"
 check "delete removes the cgroup" test ! -e /sys/fs/cgroup/memory/vessel/c1

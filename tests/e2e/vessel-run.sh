@@ -60,9 +60,11 @@ eq "--userns=auto: image files owned 0:0 inside" "0:0" "$(lines 3)"
 eq "--userns=auto: a new file is root's inside" "0" "$(lines 4)"
 eq "--userns=auto --rm: nothing left" "" "$(left_behind e2e-userns-rm)"
 
-"$V" run --name e2e-userns-a --userns=auto busybox sh -c 'touch /made; sleep 4' & a=$!
-"$V" run --name e2e-userns-b --userns=auto:size=1000 busybox sleep 4 & b=$!
-pid=""; for _ in $(seq 50); do pid=$("$V" ps | awk '$1 == "e2e-userns-a" {print $2}'); [ -n "$pid" ] && break; sleep 0.1; done
+"$V" run --name e2e-userns-a --userns=auto busybox sh -c 'touch /made; sleep 300' & a=$!
+"$V" run --name e2e-userns-b --userns=auto:size=1000 busybox sleep 300 & b=$!
+both_running() { [ "$("$V" ps | awk '$1 == "e2e-userns-a" || $1 == "e2e-userns-b"' | wc -l)" = 2 ]; }
+check "--userns=auto: two containers run at once" until_true 60 both_running
+pid=$("$V" ps | awk '$1 == "e2e-userns-a" {print $2}')
 rec_a=$(cat /var/lib/vessel/containers/e2e-userns-a/userns 2>/dev/null); rec_b=$(cat /var/lib/vessel/containers/e2e-userns-b/userns 2>/dev/null)
 start_a=$(printf '%s\n' "$rec_a" | awk '$1 == "uid" {print $3}'); start_b=$(printf '%s\n' "$rec_b" | awk '$1 == "uid" {print $3}')
 eq "--userns=auto: the allocation is recorded" "uid 0 $start_a 65536" "$(printf '%s\n' "$rec_a" | head -1)"
@@ -70,6 +72,7 @@ check "two running containers get different ranges ($start_a, $start_b)" test -n
 eq "host ps: the container's process runs as the mapped uid" "$start_a" "$(ps -o uid= -p "${pid:-0}" | tr -d ' ')"
 eq "host: the container's root cannot chmod a host-owned device bound in" "Operation not permitted" \
     "$("$V" exec e2e-userns-a chmod 666 /dev/null 2>&1 | sed 's/.*: //')"
+"$V" stop -t 1 e2e-userns-a e2e-userns-b >/dev/null
 wait $a $b
 eq "host: the file the container made belongs to the mapped root" "$start_a:$start_a" \
     "$(stat -c %u:%g /var/lib/vessel/snapshots/containers/e2e-userns-a/upper/made 2>&1)"

@@ -9,6 +9,9 @@ check() { local n="$1"; shift; if "$@"; then pass "$n"; else fail "$n"; fi; }
 eq() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected [$2], got [$3]"; fi; }
 # contains NAME NEEDLE HAYSTACK
 contains() { case "$3" in *"$2"*) pass "$1";; *) fail "$1: [$3] does not contain [$2]";; esac; }
+# until_true SECONDS COMMAND...: runs COMMAND every 0.1 s until it exits 0 or SECONDS have
+# passed; fails in the latter case. For state that settles asynchronously, instead of a fixed sleep.
+until_true() { local end=$((SECONDS + $1)); shift; until "$@"; do [ "$SECONDS" -ge "$end" ] && return 1; sleep 0.1; done; }
 finish() { echo "$E2E_PASSES passed, $E2E_FAILS failed"; [ "$E2E_FAILS" = 0 ]; }
 # busybox_bundle DIR: a rootfs of Debian's busybox-static and runc-compatible default config.
 busybox_bundle() {
