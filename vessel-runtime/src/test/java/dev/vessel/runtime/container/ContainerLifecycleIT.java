@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vessel.runtime.Poll;
 import dev.vessel.linux.Signals;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,9 +53,7 @@ class ContainerLifecycleIT extends RootRuntimeTest {
         int pid = rt.state("life").pid();
         rt.start("life");
         assertEquals("running", rt.state("life").status());
-        for (int i = 0; i < 100 && !Files.exists(bundle.resolve("out/init_ns")); i++) {
-            Thread.sleep(20);
-        }
+        Poll.until(() -> Files.exists(bundle.resolve("out/init_ns")));
         int code = rt.exec(new ExecOptions("life", null, List.of("sh", "-c",
                 "for n in pid mnt net uts ipc; do readlink /proc/self/ns/$n; done > /out/exec_ns; exit 4"), null, List.of(), false, null,
                 List.of(), false, null, false, List.of(), 0, null, false, null, null));
@@ -66,9 +65,7 @@ class ContainerLifecycleIT extends RootRuntimeTest {
         assertEquals("paused", rt.state("life").status());
         rt.resume("life");
         rt.kill("life", Signals.SIGKILL, false);
-        for (int i = 0; i < 200 && !rt.state("life").status().equals("stopped"); i++) {
-            Thread.sleep(10);
-        }
+        Poll.until(() -> rt.state("life").status().equals("stopped"));
         assertEquals("stopped", rt.state("life").status());
         rt.delete("life", false);
         assertFalse(Files.exists(tmp.resolve("root/life")), "state removed");
@@ -92,9 +89,7 @@ class ContainerLifecycleIT extends RootRuntimeTest {
         Bundles.write(bundle, c);
         rt.create(opts("hooks"));
         rt.start("hooks");
-        for (int i = 0; i < 200 && rt.state("hooks").status().equals("running"); i++) {
-            Thread.sleep(10);
-        }
+        Poll.until(() -> !rt.state("hooks").status().equals("running"));
         rt.delete("hooks", false);
         assertEquals(List.of("prestart", "createRuntime", "createContainer", "startContainer", "process", "poststop"),
                 Files.readAllLines(order).stream().filter(l -> !l.equals("poststart")).toList());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vessel.runtime.Poll;
 import dev.vessel.runtime.RuntimeError;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -88,9 +89,7 @@ class CreateHooksIT extends RootRuntimeTest {
         assertEquals(0, new ProcessBuilder("chown", "-hR", "100000:100000", rootfs.toString()).start().waitFor());
         rt.create(opts("ushook"));
         rt.start("ushook");
-        for (int i = 0; i < 300 && !Files.exists(bundle.resolve("out/seen")); i++) {
-            Thread.sleep(10);
-        }
+        Poll.until(() -> Files.exists(bundle.resolve("out/seen")));
         List<String> seen = Bundles.lines(bundle, "seen");
         assertEquals("1", seen.get(0), "createContainer saw the tmpfs: " + seen);
         assertEquals(List.of("0", "100000", "65536"), List.of(seen.get(1).trim().split("\\s+")), "in the user namespace: " + seen);
@@ -113,9 +112,7 @@ class CreateHooksIT extends RootRuntimeTest {
         rt.create(opts("rthook"));
         int pid = rt.state("rthook").pid();
         rt.start("rthook");
-        for (int i = 0; i < 300 && !Files.exists(out.resolve("net")); i++) {
-            Thread.sleep(10);
-        }
+        Poll.until(() -> Files.exists(out.resolve("net")));
         for (String phase : List.of("prestart", "createRuntime")) {
             assertEquals("0", Bundles.out(bundle, phase + "-mounts"), phase + " is not in the container's mount namespace");
             String state = Bundles.out(bundle, phase + "-state");
@@ -151,9 +148,7 @@ class CreateHooksIT extends RootRuntimeTest {
         RuntimeError e = assertThrows(RuntimeError.class, () -> rt.create(opts("ccfail")));
         assertEquals("hooks.createContainer[0] (/bin/sh): exited with status 3", e.getMessage());
         int pid = Integer.parseInt(Bundles.out(bundle, "pid"));
-        for (int i = 0; i < 100 && ProcessInfo.isAlive(pid, 0); i++) {
-            Thread.sleep(10);
-        }
+        Poll.until(() -> !ProcessInfo.isAlive(pid, 0));
         assertFalse(ProcessInfo.isAlive(pid, 0), "the container process " + pid + " is gone");
         assertEquals(List.of(), rt.store().ids(), "no state directory");
         assertFalse(Files.exists(tmp.resolve("root/ccfail")), "no state directory");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vessel.runtime.Poll;
 import dev.vessel.runtime.cgroups.CgroupStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,15 +58,13 @@ class ResourceLimitsIT extends RootRuntimeTest {
         Bundles.create(bundle, "while true; do echo x >> /out/n; done");
         rt.create(opts("frz"));
         rt.start("frz");
-        Thread.sleep(300);
-        rt.pause("frz");
         Path n = bundle.resolve("out/n");
+        assertTrue(Poll.until(() -> Files.exists(n) && Files.size(n) > 0), "it ran before the pause");
+        rt.pause("frz");
         long frozen = Files.size(n);
-        assertTrue(frozen > 0, "it ran before the pause");
         Thread.sleep(500);
         assertEquals(frozen, Files.size(n), "no progress while frozen");
         rt.resume("frz");
-        Thread.sleep(300);
-        assertTrue(Files.size(n) > frozen, "progress after resume");
+        assertTrue(Poll.until(() -> Files.size(n) > frozen), "progress after resume");
     }
 }

@@ -11,6 +11,7 @@ import static dev.vessel.runtime.plan.Launches.run;
 import static dev.vessel.runtime.plan.Launches.sh;
 import static dev.vessel.runtime.plan.Launches.startWithStdout;
 
+import dev.vessel.runtime.Poll;
 import dev.vessel.linux.Errno;
 import dev.vessel.linux.Fds;
 import dev.vessel.linux.Mounts;
@@ -222,9 +223,7 @@ class InitSessionIT {
         try (FileInputStream in = new FileInputStream(fifo.toFile())) {
             assertEquals('0', in.read());
         }
-        for (int i = 0; i < 100 && Files.exists(Path.of("/proc/" + pid)); i++) {
-            Thread.sleep(50); // reparented: our host's init reaps it
-        }
+        Poll.until(() -> !Files.exists(Path.of("/proc/" + pid))); // reparented: our host's init reaps it
         assertFalse(Files.exists(Path.of("/proc/" + pid)), "the container ran to its end");
     }
 

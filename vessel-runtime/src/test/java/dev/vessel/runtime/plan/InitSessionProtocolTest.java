@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vessel.runtime.Poll;
 import dev.vessel.linux.Errno;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,11 +51,9 @@ class InitSessionProtocolTest {
         assertNothingLeft(helper, pid);
     }
 
-    private static void assertNothingLeft(int helper, int pid) throws InterruptedException {
+    private static void assertNothingLeft(int helper, int pid) throws Exception {
         assertFalse(Files.exists(Path.of("/proc/" + helper)), "helper reaped");
-        for (int i = 0; i < 100 && Files.exists(Path.of("/proc/" + pid)); i++) {
-            Thread.sleep(20); // the orphaned child is killed and reaped by init
-        }
+        Poll.until(() -> !Files.exists(Path.of("/proc/" + pid))); // the orphaned child is killed and reaped by init
         assertFalse(Files.exists(Path.of("/proc/" + pid)), "container process gone");
     }
 
@@ -173,9 +172,7 @@ class InitSessionProtocolTest {
             assertEquals(Errno.ETIMEDOUT, e.errnoValue());
             assertTrue(e.getMessage().startsWith("vessel-init sent no READY or EXECED within 300 ms"), e.getMessage());
         }
-        for (int i = 0; i < 100 && Files.exists(Path.of("/proc/" + pid)); i++) {
-            Thread.sleep(20);
-        }
+        Poll.until(() -> !Files.exists(Path.of("/proc/" + pid)));
         assertFalse(Files.exists(Path.of("/proc/" + pid)), "the process waiting at the fifo was killed");
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vessel.runtime.Poll;
 import dev.vessel.linux.Errno;
 import dev.vessel.linux.Fds;
 import dev.vessel.linux.Processes;
@@ -86,9 +87,7 @@ class SeccompListenerIT {
             LaunchException e = assertThrows(LaunchException.class, s::awaitReady);
             assertEquals(Errno.EPROTO, e.errnoValue());
         }
-        for (int i = 0; i < 100 && Files.exists(Path.of("/proc/" + pid)); i++) {
-            Thread.sleep(20);
-        }
+        Poll.until(() -> !Files.exists(Path.of("/proc/" + pid)));
         assertFalse(Files.exists(Path.of("/proc/" + pid)), "the process was killed");
     }
 }
