@@ -1,5 +1,6 @@
 package dev.vessel.runtime.cli;
 
+import dev.vessel.runtime.spec.SpecJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,32 +58,12 @@ public final class Log {
             return;
         }
         String line = json
-                ? "{\"level\":\"" + level + "\",\"msg\":" + quote(msg) + ",\"time\":\"" + time + "\"}\n"
-                : "time=\"" + time + "\" level=" + level + " msg=" + quote(msg) + "\n";
+                ? "{\"level\":\"" + level + "\",\"msg\":" + SpecJson.quoted(msg) + ",\"time\":\"" + time + "\"}\n"
+                : "time=\"" + time + "\" level=" + level + " msg=" + SpecJson.quoted(msg) + "\n";
         try {
             Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             System.err.println("vessel-runtime: cannot write log " + file + ": " + e.getMessage());
         }
-    }
-
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
     }
 }

@@ -186,26 +186,9 @@ public final class SpecParser {
         }
     }
 
+    /** A value as error messages show it: a JSON string, cut to 60 characters. */
     static String quote(String s) {
-        String shown = s.length() > 60 ? s.substring(0, 57) + "..." : s;
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : shown.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
+        return SpecJson.quoted(s.length() > 60 ? s.substring(0, 57) + "..." : s);
     }
 
     private static String firstLine(String message) {
