@@ -19,6 +19,12 @@ eq "run exits with the container's status" 5 "$code"
 eq "run prints the container's output" "hi from runc" "$out"
 eq "run removes the container" "" "$("$VR" --root "$root" list -q)"
 
+for verb in create start state kill delete run list ps exec pause resume update events features spec; do
+    out=$("$VR" $verb --help 2>&1); code=$?
+    check "$verb --help: usage, exit 0 (as runc)" test $code -eq 0 -a "${out#Usage: vessel-runtime $verb}" != "$out"
+done
+eq "-h is --help too" "$("$VR" state --help)" "$("$VR" state -h)"
+
 set_json "$B/config.json" 'c["process"]["args"] = ["sleep", "100"]'
 "$VR" --root "$root" create --bundle "$B" --pid-file "$work/pid" c1
 check "create" test $? -eq 0
@@ -29,6 +35,7 @@ eq "state after start" running "$("$VR" --root "$root" state c1 | python3 -c 'im
 contains "list --format json" '"id": "c1"' "$("$VR" --root "$root" list --format json)"
 eq "exec joins the pid namespace" "inside 1" "$("$VR" --root "$root" exec c1 sh -c 'echo inside $(pidof sleep)')"
 out=$("$VR" --root "$root" exec c1 sh -c 'exit 3'); eq "exec exit status" 3 "$?"
+eq "exec: -h after the id belongs to the command" "-h" "$("$VR" --root "$root" exec c1 echo -h)"
 contains "ps lists the container's process" "sleep 100" "$("$VR" --root "$root" ps c1)"
 "$VR" --root "$root" update --memory 64m --pids-limit 33 c1
 eq "update memory" 67108864 "$(cat /sys/fs/cgroup/memory/vessel/c1/memory.limit_in_bytes)"

@@ -7,6 +7,10 @@ V="$(readlink -f ../../bin/vessel)"
 mounts0=$(wc -l < /proc/self/mountinfo)
 
 eq "the main job" hello "$("$V" run --rm busybox echo hello)"
+for cmd in run ps rm pull push login logout build stop exec "image ls" "system df" "vm run"; do
+    out=$("$V" $cmd --help 2>&1); code=$?
+    check "vessel $cmd --help: usage, exit 0" test $code -eq 0 -a "${out#Usage: vessel $cmd}" != "$out"
+done
 out=$("$V" run --rm busybox sh -c 'exit 42'); eq "exit status of the command" 42 "$?"
 out=$("$V" run --rm --memory 32m --cpus 0.5 --pids-limit 20 --hostname box -e FOO=bar -w /tmp -u 1000:1000 busybox \
     sh -c 'echo $FOO $(hostname) $(pwd) $(id -u):$(id -g) $(cat /sys/fs/cgroup/memory/memory.limit_in_bytes) $(cat /sys/fs/cgroup/pids/pids.max) $(cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us)')

@@ -20,6 +20,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", description = "Run a command in a new container.")
 final class RunCommand implements Callable<Integer> {
 
+    /** -h is the host name here, as in docker run, which drops the inherited -h/--help pair: --help alone stays. */
+    @Option(names = "--help", usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
     @Option(names = "--rm", description = "remove the container when it exits")
     boolean rm;
 
