@@ -32,6 +32,22 @@ check "without --rm the container stays (stopped)" test -d /var/lib/vessel/conta
 contains "vessel ps -a lists it" "keep" "$("$V" ps -a)"
 "$V" rm keep >/dev/null
 check "vessel rm removes it" test ! -e /var/lib/vessel/containers/keep
+out=$("$V" rm nosuch 2>&1); code=$?
+check "rm of an unknown container fails" test $code -ne 0
+eq "rm of an unknown container: one line" "vessel: no such container: nosuch (see \`vessel ps -a\`)" "$out"
+out=$("$V" stop nosuch 2>&1); code=$?
+check "stop of an unknown container fails" test $code -ne 0
+contains "stop of an unknown container says so" "no such container: nosuch" "$out"
+# An id that is a path must not reach the file system: rm deletes the directory an id names.
+# The store is a scratch one here, so that a regression could only delete the scratch directories.
+sandbox=$(mktemp -d); mkdir -p "$sandbox/store/containers" "$sandbox/victim"; touch "$sandbox/victim/keep" "$sandbox/store/keep"
+for bad in .. ../../victim; do
+    out=$(JAVA_TOOL_OPTIONS="-Dvessel.storage=$sandbox/store" "$V" rm "$bad" 2>&1); code=$?
+    check "rm $bad is refused" test $code -ne 0
+    contains "rm $bad: the error names the id" "container id \"$bad\"" "$out"
+done
+check "rm of path-like ids deleted nothing" test -e "$sandbox/victim/keep" -a -e "$sandbox/store/keep"
+rm -rf "$sandbox"
 
 badflag() {
     local name="$1" expect="$2"; shift 2

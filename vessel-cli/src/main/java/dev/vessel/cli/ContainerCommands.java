@@ -51,16 +51,27 @@ final class ContainerCommands {
         public Integer call() {
             Storage s = Storage.defaults();
             ContainerRuntime rt = runtime(s);
+            // Every id names a directory that is removed with all below it: refuse "..", "/" and
+            // the like before anything is touched.
+            ids.forEach(ContainerRuntime::validateId);
+            int status = 0;
             for (String id : ids) {
+                boolean known = false;
                 if (rt.store().exists(id)) {
                     rt.delete(id, force);
+                    known = true;
                 }
                 if (Files.isDirectory(s.containers().resolve(id))) {
                     new ContainerBundle(s.containers().resolve(id)).remove(Images.service());
+                    known = true;
                 }
-                System.out.println(id);
+                if (known) {
+                    System.out.println(id);
+                } else {
+                    status = noSuchContainer(id);
+                }
             }
-            return 0;
+            return status;
         }
     }
 
@@ -75,7 +86,13 @@ final class ContainerCommands {
         @Override
         public Integer call() throws InterruptedException {
             ContainerRuntime rt = runtime(Storage.defaults());
+            ids.forEach(ContainerRuntime::validateId);
+            int status = 0;
             for (String id : ids) {
+                if (!rt.store().exists(id)) {
+                    status = noSuchContainer(id);
+                    continue;
+                }
                 if (rt.isAlive(id)) {
                     rt.kill(id, Signals.SIGTERM, false);
                     for (int i = 0; i < seconds * 10 && rt.isAlive(id); i++) {
@@ -87,8 +104,14 @@ final class ContainerCommands {
                 }
                 System.out.println(id);
             }
-            return 0;
+            return status;
         }
+    }
+
+    /** As docker: the others are still handled, and the command fails at the end. */
+    private static int noSuchContainer(String id) {
+        System.err.println("vessel: no such container: " + id + " (see `vessel ps -a`)");
+        return 1;
     }
 
     @Command(name = "exec", description = "Run a command in a running container.")
