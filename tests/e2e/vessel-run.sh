@@ -63,6 +63,8 @@ badflag "bad cpus" '--cpus "-1"' --cpus -1 busybox true
 badflag "bad pids" '--pids-limit 0' --pids-limit 0 busybox true
 badflag "unknown image" '"nosuchimage"' nosuchimage true
 badflag "missing command" 'nosuchcommand' busybox nosuchcommand
+"$V" run --rm busybox nosuchcommand 2>/dev/null; eq "a command that is not found: 127, as docker and podman" 127 "$?"
+"$V" run --rm busybox /etc/passwd 2>/dev/null; eq "a command that cannot be executed: 126" 126 "$?"
 
 # User namespaces: --userns=auto, --uidmap/--gidmap.
 left_behind() { # NAME: anything of container NAME still on the host (bundle, allocation record, snapshot, mounts)

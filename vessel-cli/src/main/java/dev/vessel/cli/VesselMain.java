@@ -30,7 +30,7 @@ public final class VesselMain implements Callable<Integer> {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof RuntimeError re) {
                 System.err.println("vessel: " + re.getMessage());
-                return 125;
+                return re instanceof RuntimeError.CommandFailed c ? c.shellStatus() : 125;
             }
             System.err.println("vessel: internal error: " + ex);
             return 125;

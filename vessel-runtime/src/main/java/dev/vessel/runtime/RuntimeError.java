@@ -39,4 +39,22 @@ public class RuntimeError extends RuntimeException {
     public int exitCode() {
         return exitCode;
     }
+
+    /**
+     * The container's command could not be executed. The runtime still exits 1, as runc does;
+     * {@code vessel run} exits with {@link #shellStatus()} instead, as docker and podman do
+     * (and as a shell does): 127 when the command is not found, 126 when it cannot be run.
+     */
+    public static final class CommandFailed extends RuntimeError {
+        private final boolean notFound;
+
+        public CommandFailed(String message, boolean notFound) {
+            super(message);
+            this.notFound = notFound;
+        }
+
+        public int shellStatus() {
+            return notFound ? 127 : 126;
+        }
+    }
 }

@@ -92,6 +92,9 @@ final class Helper implements AutoCloseable {
         try {
             return call.get();
         } catch (LaunchException e) {
+            if (e.op() instanceof Op.CheckExec || e.op() instanceof Op.Exec) {
+                throw new RuntimeError.CommandFailed(describe(e), e.errnoValue() == Errno.ENOENT);
+            }
             throw new RuntimeError(describe(e));
         }
     }
