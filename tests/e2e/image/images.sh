@@ -52,6 +52,29 @@ check "build" "$V" build -t e2e/built:1 "$work/ctx"
 start=$(date +%s%N); "$V" build -t e2e/built:1 "$work/ctx" >/dev/null 2>&1; ms=$(( ($(date +%s%N) - start) / 1000000 ))
 echo "  info cached rebuild took ${ms} ms (CLI start-up included)"
 
+# Build errors: one line naming the Containerfile's line, a non-zero exit, no build container,
+# snapshot or mount left, no image tagged.
+build_fails() { # NAME EXPECTED CONTAINERFILE-TEXT [TAG]
+    local name="$1" expect="$2" dir mounts0 out err code
+    dir=$(mktemp -d "$work/bad.XXXXXX"); printf "$3" > "$dir/Containerfile"
+    mounts0=$(wc -l < /proc/self/mountinfo)
+    out=$("$V" build -t "${4:-e2e/bad:1}" "$dir" 2>&1 >/dev/null); code=$?
+    err=$(printf '%s\n' "$out" | grep -v '^\[') # "[0 1/2] RUN ..." lines are progress, not errors
+    check "$name: non-zero exit" test $code -ne 0
+    eq "$name: one error line" 1 "$(printf '%s\n' "$err" | wc -l)"
+    contains "$name: it says where and what" "$expect" "$err"
+    eq "$name: no build container or snapshot left" "" \
+        "$(find /var/lib/vessel/containers /var/lib/vessel/snapshots/containers -mindepth 1 -maxdepth 1 2>/dev/null)"
+    eq "$name: no mount left" "$mounts0" "$(wc -l < /proc/self/mountinfo)"
+    out=$("$V" image inspect e2e/bad:1 2>&1); check "$name: nothing tagged" test $? -ne 0
+}
+build_fails "unknown instruction" 'vessel: Containerfile:2: unknown instruction "FOO"' 'FROM e2e/busybox:1\nFOO bar\n'
+build_fails "COPY of a missing file" \
+    'vessel: Containerfile:3: source "nosuchfile" matches nothing in the build context' \
+    'FROM e2e/busybox:1\nRUN true\nCOPY nosuchfile /x\n'
+build_fails "a failing RUN" 'vessel: Containerfile:2: RUN /bin/sh -c exit 3 exited with status 3' 'FROM e2e/busybox:1\nRUN exit 3\n'
+build_fails "a bad tag, refused before any step" 'vessel: --tag "Bad:tag:x": ' 'FROM e2e/busybox:1\nRUN exit 3\n' 'Bad:tag:x'
+
 # Xattrs ride in the layers: a context file's binary user.* value and a file capability
 # (security.capability) are COPYed into a layer, read back by GNU tar from `image save`, and the
 # capability takes effect in a container, which proves Vessel's own unpack kept the bytes.

@@ -2,8 +2,10 @@ package dev.vessel.cli;
 
 import dev.vessel.image.Image;
 import dev.vessel.image.ImageService;
+import dev.vessel.image.build.BuildException;
 import dev.vessel.image.build.Builder;
 import dev.vessel.image.oci.Platform;
+import dev.vessel.image.ref.Reference;
 import dev.vessel.runtime.RuntimeError;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,6 +55,13 @@ final class BuildCommand implements Callable<Integer> {
         if (!Files.isRegularFile(cf)) {
             throw new RuntimeError("no Containerfile: " + cf + " does not exist; give one with -f");
         }
+        for (String t : tags) {
+            try {
+                Reference.parse(t);
+            } catch (IllegalArgumentException e) {
+                throw new RuntimeError("--tag \"" + t + "\": " + e.getMessage());
+            }
+        }
         Map<String, String> args = new LinkedHashMap<>();
         for (String a : buildArgs) {
             int eq = a.indexOf('=');
@@ -70,6 +79,8 @@ final class BuildCommand implements Callable<Integer> {
                     Platform.LINUX_AMD64));
             System.out.println(img.id());
             return 0;
+        } catch (BuildException e) {
+            throw new RuntimeError(e.getMessage()); // FILE:LINE: what went wrong
         } catch (IOException | IllegalArgumentException e) {
             throw new RuntimeError(e.getMessage());
         }
