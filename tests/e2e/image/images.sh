@@ -36,6 +36,13 @@ contains "inspect shows the config" '"diff_ids"' "$("$V" image inspect e2e/busyb
 
 check "save docker-archive" "$V" image save -o "$work/bb-docker.tar" e2e/busybox:1
 check "save oci-archive" "$V" image save --format oci-archive -o "$work/bb-oci.tar" e2e/busybox:1
+out=$("$V" image save -o "$work/none.tar" nosuch 2>&1); check "save of a missing image fails" test $? -ne 0
+eq "save of a missing image leaves no file" "" "$(ls -A "$work" | grep -e none.tar -e '\.vessel-')"
+out=$("$V" image save -o "$work/no/such/dir.tar" e2e/busybox:1 2>&1); check "save into a missing directory fails" test $? -ne 0
+eq "save into a missing directory: one line saying so" \
+    "vessel: image save -o $work/no/such/dir.tar: directory $work/no/such does not exist" "$out"
+out=$("$V" image load -i "$work/nonexistent.tar" 2>&1); check "load of a missing file fails" test $? -ne 0
+eq "load of a missing file: one line saying so" "vessel: image load $work/nonexistent.tar: $work/nonexistent.tar: no such file or directory" "$out"
 check "skopeo reads the docker-archive" skopeo inspect "docker-archive:$work/bb-docker.tar"
 check "skopeo reads the oci-archive" skopeo inspect "oci-archive:$work/bb-oci.tar:1"
 check "rm by name" "$V" image rm e2e/busybox:2

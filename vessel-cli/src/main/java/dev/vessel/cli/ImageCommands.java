@@ -89,9 +89,25 @@ final class ImageCommands {
     static <T> T io(String what, Op<T> op) {
         try {
             return op.run();
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException e) {
+            throw new RuntimeError(what + ": " + describe(e));
+        } catch (IllegalArgumentException e) {
             throw new RuntimeError(what + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * An I/O failure as one readable line. The JDK's file-system exceptions carry only the path
+     * ("/nonexist") as their message, with the reason in their type.
+     */
+    static String describe(IOException e) {
+        return switch (e) {
+            case java.nio.file.NoSuchFileException f -> f.getFile() + ": no such file or directory";
+            case java.nio.file.AccessDeniedException f -> f.getFile() + ": permission denied";
+            case java.nio.file.FileAlreadyExistsException f -> f.getFile() + ": already exists";
+            case java.nio.file.NotDirectoryException f -> f.getFile() + ": not a directory";
+            default -> e.getMessage();
+        };
     }
 
     @Command(name = "image", description = "Manage images.", subcommands = {Load.class, Save.class, Import.class, Ls.class,
@@ -157,11 +173,35 @@ final class ImageCommands {
                 case "oci-archive" -> ImageService.ArchiveFormat.OCI_ARCHIVE;
                 default -> throw new RuntimeError("--format \"" + format + "\": use docker-archive or oci-archive");
             };
-            try (OutputStream out = new BufferedOutputStream(output == null ? System.out : Files.newOutputStream(output))) {
-                io("image save", () -> {
-                    Images.service().save(images, f, out);
-                    return null;
-                });
+            if (output == null) {
+                try (OutputStream out = new BufferedOutputStream(System.out)) {
+                    io("image save", () -> {
+                        Images.service().save(images, f, out);
+                        return null;
+                    });
+                }
+                return 0;
+            }
+            // Written beside the target and renamed into place: a failed save leaves no file.
+            Path target = output.toAbsolutePath();
+            if (!Files.isDirectory(target.getParent())) {
+                throw new RuntimeError("image save -o " + output + ": directory " + target.getParent() + " does not exist");
+            }
+            Path tmp = target.resolveSibling("." + target.getFileName() + ".vessel-" + ProcessHandle.current().pid());
+            try {
+                // CREATE_NEW: the mode comes from the umask, as for any file the user's commands write.
+                OutputStream file = io("image save -o " + output, () -> Files.newOutputStream(tmp,
+                        java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE));
+                try (OutputStream out = new BufferedOutputStream(file)) {
+                    io("image save", () -> {
+                        Images.service().save(images, f, out);
+                        return null;
+                    });
+                }
+                io("image save -o " + output, () -> Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE));
+            } finally {
+                Files.deleteIfExists(tmp);
             }
             return 0;
         }
