@@ -24,6 +24,13 @@ for verb in create start state kill delete run list ps exec pause resume update 
     check "$verb --help: usage, exit 0 (as runc)" test $code -eq 0 -a "${out#Usage: vessel-runtime $verb}" != "$out"
 done
 eq "-h is --help too" "$("$VR" state --help)" "$("$VR" state -h)"
+out=$("$VR" --root "$root" kill c0 BADSIG 2>&1); code=$?
+eq "kill with an unknown signal: exit 1 (as runc)" 1 "$code"
+eq "kill with an unknown signal: one line" \
+    'vessel-runtime: unknown signal "BADSIG": use a name such as SIGTERM or TERM, or a number 1-64' "$out"
+out=$("$VR" spec --bundle "$work/no/such" 2>&1); code=$?
+eq "spec into a missing directory: exit 1" 1 "$code"
+eq "spec into a missing directory: one line" "vessel-runtime: --bundle $work/no/such: no such directory; create it first" "$out"
 
 set_json "$B/config.json" 'c["process"]["args"] = ["sleep", "100"]'
 "$VR" --root "$root" create --bundle "$B" --pid-file "$work/pid" c1

@@ -192,6 +192,9 @@ final class InspectCommands {
             if (Files.exists(f)) {
                 throw new RuntimeError("File " + f + " exists. Remove it first");
             }
+            if (!Files.isDirectory(f.toAbsolutePath().getParent())) {
+                throw new RuntimeError("--bundle " + dir + ": no such directory; create it first");
+            }
             // runc writes the effective gid of the caller into a rootless spec; vessel runs as root, where both are 0.
             long id = dev.vessel.linux.Processes.euid();
             Files.writeString(f, dev.vessel.runtime.spec.SpecJson.pretty(dev.vessel.runtime.spec.DefaultSpec.forHost(rootless, id, id)));

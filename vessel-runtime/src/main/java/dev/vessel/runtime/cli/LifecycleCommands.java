@@ -1,6 +1,7 @@
 package dev.vessel.runtime.cli;
 
 import dev.vessel.linux.Signals;
+import dev.vessel.runtime.RuntimeError;
 import dev.vessel.runtime.container.CreateOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -92,8 +93,13 @@ final class LifecycleCommands {
 
         @Override
         public Integer call() {
-            var rt = main.runtime();
-            rt.kill(id, Signals.parse(signal), all);
+            int number;
+            try {
+                number = Signals.parse(signal);
+            } catch (IllegalArgumentException e) {
+                throw new RuntimeError(e.getMessage());
+            }
+            main.runtime().kill(id, number, all);
             return 0;
         }
     }
