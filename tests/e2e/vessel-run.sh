@@ -29,7 +29,11 @@ eq "--rm leaves no mount" "$mounts0" "$(wc -l < /proc/self/mountinfo)"
 
 "$V" run --name keep busybox true
 check "without --rm the container stays (stopped)" test -d /var/lib/vessel/containers/keep
-contains "vessel ps -a lists it" "keep" "$("$V" ps -a)"
+line=$("$V" ps -a | awk '$1 == "keep"')
+contains "vessel ps -a lists it, stopped" "stopped" "$line"
+contains "vessel ps: the image it came from" " busybox " "$line"
+contains "vessel ps: its command" '"true"' "$line"
+contains "vessel ps: its age" " ago " "$line"
 "$V" rm keep >/dev/null
 check "vessel rm removes it" test ! -e /var/lib/vessel/containers/keep
 out=$("$V" rm nosuch 2>&1); code=$?
@@ -94,6 +98,12 @@ check "two running containers get different ranges ($start_a, $start_b)" test -n
 eq "host ps: the container's process runs as the mapped uid" "$start_a" "$(ps -o uid= -p "${pid:-0}" | tr -d ' ')"
 eq "host: the container's root cannot chmod a host-owned device bound in" "Operation not permitted" \
     "$("$V" exec e2e-userns-a chmod 666 /dev/null 2>&1 | sed 's/.*: //')"
+out=$("$V" exec e2e-userns-b sh -c 'echo in; exit 3'); code=$?
+eq "vessel exec: output" in "$out"
+eq "vessel exec: the command's exit status" 3 "$code"
+eq "vessel exec -e -w" "E=1 /tmp" "$("$V" exec -e E=1 -w /tmp e2e-userns-b sh -c 'echo E=$E $(pwd)')"
+"$V" exec e2e-userns-b nosuchcmd 2>/dev/null; eq "vessel exec of a command that is not found: 127" 127 "$?"
+out=$("$V" exec nosuch true 2>&1); check "vessel exec into an unknown container fails" test $? -ne 0
 "$V" stop -t 1 e2e-userns-a e2e-userns-b >/dev/null
 wait $a $b
 eq "host: the file the container made belongs to the mapped root" "$start_a:$start_a" \

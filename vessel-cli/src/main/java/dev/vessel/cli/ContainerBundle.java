@@ -9,6 +9,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -31,6 +33,17 @@ record ContainerBundle(Path dir) {
             throw new RuntimeError("cannot create " + dir + ": " + e.getMessage());
         }
         return new ContainerBundle(dir);
+    }
+
+    /** The annotation that records the image a container was started from, as the user named it (shown by {@code vessel ps}). */
+    static final String IMAGE_ANNOTATION = "dev.vessel.image";
+
+    /** {@code spec} with {@link #IMAGE_ANNOTATION} added to its annotations. */
+    static Spec withImage(Spec spec, String image) {
+        Map<String, String> a = new LinkedHashMap<>(spec.annotations() == null ? Map.of() : spec.annotations());
+        a.put(IMAGE_ANNOTATION, image);
+        return new Spec(spec.ociVersion(), spec.process(), spec.root(), spec.hostname(), spec.domainname(), spec.mounts(),
+                spec.hooks(), a, spec.linux());
     }
 
     void write(Spec spec) {

@@ -4,7 +4,13 @@ import dev.vessel.linux.Signals;
 import dev.vessel.runtime.container.ContainerRuntime;
 import dev.vessel.runtime.container.ContainerSummary;
 import dev.vessel.runtime.container.ExecOptions;
+import dev.vessel.runtime.spec.Spec;
+import dev.vessel.runtime.spec.SpecJson;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -29,13 +35,46 @@ final class ContainerCommands {
         @Override
         public Integer call() {
             Storage s = Storage.defaults();
-            System.out.printf("%-14s %-8s %-9s %s%n", "CONTAINER ID", "PID", "STATUS", "CREATED");
+            Instant now = Instant.now();
+            System.out.printf("%-14s %-8s %-9s %-16s %-20s %s%n", "CONTAINER ID", "PID", "STATUS", "CREATED", "IMAGE", "COMMAND");
             for (ContainerSummary c : runtime(s).list()) {
                 if (all || !c.status().equals("stopped")) {
-                    System.out.printf("%-14s %-8d %-9s %s%n", c.id(), c.pid(), c.status(), c.created());
+                    String image = c.annotations() == null ? "" : c.annotations().getOrDefault(ContainerBundle.IMAGE_ANNOTATION, "");
+                    System.out.printf("%-14s %-8d %-9s %-16s %-20s %s%n", c.id(), c.pid(), c.status(),
+                            ago(c.created(), now), image, command(c.bundle()));
                 }
             }
             return 0;
+        }
+
+        /** "5 seconds ago", "3 hours ago": how long since {@code created} (RFC 3339), as docker ps shows it. */
+        static String ago(String created, Instant now) {
+            long s;
+            try {
+                s = Math.max(0, Duration.between(Instant.parse(created), now).toSeconds());
+            } catch (java.time.format.DateTimeParseException e) {
+                return created;
+            }
+            long[] steps = {86_400, 3_600, 60, 1};
+            String[] units = {"day", "hour", "minute", "second"};
+            for (int i = 0; i < steps.length; i++) {
+                long n = s / steps[i];
+                if (n > 0 || i == steps.length - 1) {
+                    return n + " " + units[i] + (n == 1 ? "" : "s") + " ago";
+                }
+            }
+            throw new AssertionError();
+        }
+
+        /** The container's command from its bundle's config.json, quoted and cut as docker ps does; "" if unreadable. */
+        static String command(String bundle) {
+            try {
+                Spec spec = SpecJson.read(Files.readAllBytes(Path.of(bundle, "config.json")), Spec.class);
+                String cmd = spec.process() == null || spec.process().args() == null ? "" : String.join(" ", spec.process().args());
+                return "\"" + (cmd.length() > 30 ? cmd.substring(0, 29) + "…" : cmd) + "\"";
+            } catch (IOException | RuntimeException e) {
+                return "";
+            }
         }
     }
 

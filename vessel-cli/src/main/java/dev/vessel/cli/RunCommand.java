@@ -105,7 +105,7 @@ final class RunCommand implements Callable<Integer> {
                 throw new RuntimeError("image \"" + image + "\": " + e.getMessage());
             }
             maps.checkUser(Integer.toUnsignedLong(pd.uid()), Integer.toUnsignedLong(pd.gid()), user != null ? "--user \"" + user + "\"" : "image \"" + image + "\" user");
-            bundle.write(flags.toSpec(id, snap.rootfs().toString(), pd, maps));
+            bundle.write(ContainerBundle.withImage(flags.toSpec(id, snap.rootfs().toString(), pd, maps), image));
             ContainerRuntime rt = new ContainerRuntime(storage.runtimeRoot(), storage.initBinary());
             int code = rt.run(new CreateOptions(id, bundle.dir(), null, null, 0, false, false), false, !rm);
             ok = true;
