@@ -23,7 +23,7 @@ final class AotTrain implements Callable<Integer> {
                 SecurityOpts.seccomp(List.of()));
         f.check();
         f.toSpec("train", "/rootfs", new dev.vessel.image.ProcessDefaults(List.of("true"), List.of("PATH=/bin"), "/", 0, 0));
-        CommandLine cl = new CommandLine(new VesselMain());
+        CommandLine cl = VesselMain.commandLine(null);
         for (var sub : cl.getSubcommands().values()) {
             sub.getUsageMessage();
         }

@@ -1,19 +1,40 @@
 package dev.vessel.cli;
 
 import dev.vessel.runtime.RuntimeError;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code vessel}: the user's command line. It holds no state of its own (DESIGN.md). */
 @Command(name = "vessel", mixinStandardHelpOptions = true, version = "vessel 0.1.0", scope = CommandLine.ScopeType.INHERIT,
-        description = "Run isolated workloads: containers from images.",
-        subcommands = {RunCommand.class, ContainerCommands.Ps.class, ContainerCommands.Rm.class,
-            ImageCommands.Group.class, ImageCommands.Pull.class, ImageCommands.Push.class, ImageCommands.Login.class,
-            ImageCommands.Logout.class, ImageCommands.SystemGroup.class,
-            BuildCommand.class, ContainerCommands.Stop.class, ContainerCommands.Exec.class, AotTrain.class,
-            dev.vessel.cli.vm.VmCommand.class})
+        description = "Run isolated workloads: containers from images.")
 public final class VesselMain implements Callable<Integer> {
+
+    /**
+     * The commands. Picocli builds each one's model by reflection on every call, so only the
+     * one being run is registered (all of them for help and errors), as in vessel-runtime.
+     */
+    static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("run", RunCommand::new);
+        COMMANDS.put("ps", ContainerCommands.Ps::new);
+        COMMANDS.put("rm", ContainerCommands.Rm::new);
+        COMMANDS.put("image", ImageCommands.Group::new);
+        COMMANDS.put("pull", ImageCommands.Pull::new);
+        COMMANDS.put("push", ImageCommands.Push::new);
+        COMMANDS.put("login", ImageCommands.Login::new);
+        COMMANDS.put("logout", ImageCommands.Logout::new);
+        COMMANDS.put("system", ImageCommands.SystemGroup::new);
+        COMMANDS.put("build", BuildCommand::new);
+        COMMANDS.put("stop", ContainerCommands.Stop::new);
+        COMMANDS.put("exec", ContainerCommands.Exec::new);
+        COMMANDS.put("aot-train", AotTrain::new);
+        COMMANDS.put("vm", dev.vessel.cli.vm.VmCommand::new);
+    }
 
     @Override
     public Integer call() {
@@ -25,8 +46,29 @@ public final class VesselMain implements Callable<Integer> {
         System.exit(execute(args));
     }
 
-    public static int execute(String... args) {
+    /** The command line with {@code command} registered, or every command when it is null or unknown (help, errors). */
+    static CommandLine commandLine(String command) {
         CommandLine cl = new CommandLine(new VesselMain());
+        if (command != null && COMMANDS.containsKey(command)) {
+            cl.addSubcommand(command, COMMANDS.get(command).get());
+        } else {
+            COMMANDS.forEach((name, make) -> cl.addSubcommand(name, make.get()));
+        }
+        return cl;
+    }
+
+    /** The first argument that is not an option: vessel's own options take no value. */
+    static String command(String[] args) {
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    public static int execute(String... args) {
+        CommandLine cl = commandLine(command(args));
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof RuntimeError re) {
                 System.err.println("vessel: " + re.getMessage());
