@@ -19,6 +19,9 @@ eq "run exits with the container's status" 5 "$code"
 eq "run prints the container's output" "hi from runc" "$out"
 eq "run removes the container" "" "$("$VR" --root "$root" list -q)"
 
+out=$("$VR" 2>&1); code=$?
+check "vessel-runtime alone: usage, exit 2" test $code -eq 2
+contains "vessel-runtime alone: the usage lists the verbs" "  create    Create a container" "$out"
 for verb in create start state kill delete run list ps exec pause resume update events features spec; do
     out=$("$VR" $verb --help 2>&1); code=$?
     check "$verb --help: usage, exit 0 (as runc)" test $code -eq 0 -a "${out#Usage: vessel-runtime $verb}" != "$out"

@@ -7,6 +7,9 @@ V="$(readlink -f ../../bin/vessel)"
 mounts0=$(wc -l < /proc/self/mountinfo)
 
 eq "the main job" hello "$("$V" run --rm busybox echo hello)"
+out=$("$V" 2>&1); code=$?
+check "vessel alone: usage, exit 2" test $code -eq 2
+contains "vessel alone: the usage lists the commands" "  build   Build an image" "$out"
 for cmd in run ps rm pull push login logout build stop exec "image ls" "system df" "vm run"; do
     out=$("$V" $cmd --help 2>&1); code=$?
     check "vessel $cmd --help: usage, exit 0" test $code -eq 0 -a "${out#Usage: vessel $cmd}" != "$out"

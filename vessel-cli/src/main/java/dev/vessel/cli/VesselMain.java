@@ -38,7 +38,7 @@ public final class VesselMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        new CommandLine(this).usage(System.err);
+        commandLine(null).usage(System.err);
         return 2;
     }
 

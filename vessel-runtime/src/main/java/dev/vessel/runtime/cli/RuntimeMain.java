@@ -53,7 +53,7 @@ public final class RuntimeMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        new CommandLine(this).usage(System.err);
+        commandLine(null).usage(System.err);
         return 2;
     }
 
