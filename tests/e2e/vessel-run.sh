@@ -10,7 +10,7 @@ eq "the main job" hello "$("$V" run --rm busybox echo hello)"
 out=$("$V" 2>&1); code=$?
 check "vessel alone: usage, exit 2" test $code -eq 2
 contains "vessel alone: the usage lists the commands" "  build   Build an image" "$out"
-for cmd in run ps rm pull push login logout build stop exec "image ls" "system df" "vm run"; do
+for cmd in run ps rm pull push login logout build stop exec logs "image ls" "system df" "vm run"; do
     out=$("$V" $cmd --help 2>&1); code=$?
     check "vessel $cmd --help: usage, exit 0" test $code -eq 0 -a "${out#Usage: vessel $cmd}" != "$out"
 done
@@ -55,6 +55,35 @@ for bad in .. ../../victim; do
 done
 check "rm of path-like ids deleted nothing" test -e "$sandbox/victim/keep" -a -e "$sandbox/store/keep"
 rm -rf "$sandbox"
+
+# vessel run -d, logs, exec, stop, rm: docker's background workflow.
+id=$("$V" run -d --name e2e-bg busybox sh -c 'echo started; trap "echo got-term; exit 0" TERM; while :; do sleep 0.2; done'); code=$?
+eq "run -d: exit 0 and the container's name" "0 e2e-bg" "$code $id"
+contains "run -d: ps lists it running" "running" "$("$V" ps | awk '$1 == "e2e-bg"')"
+bg_logged() { "$V" logs e2e-bg | grep -q "$1"; }
+check "logs: the container's output" until_true 30 bg_logged started
+eq "exec into a detached container" "in bg" "$("$V" exec e2e-bg sh -c 'echo in bg')"
+follow=$(mktemp); ( "$V" logs -f e2e-bg > "$follow" ) & follower=$!
+"$V" stop -t 10 e2e-bg >/dev/null
+wait $follower; eq "logs -f ends when the container stops" 0 "$?"
+eq "logs -f saw everything, the TERM trap's line last" "got-term" "$(tail -1 "$follow")"; rm -f "$follow"
+eq "stop: the container is stopped" stopped "$("$V" ps -a | awk '$1 == "e2e-bg" {print $3}')"
+check "a stopped detached container keeps its log" bg_logged got-term
+"$V" rm e2e-bg >/dev/null
+eq "rm: nothing of it left" "" "$(ls -d /var/lib/vessel/containers/e2e-bg /var/lib/vessel/snapshots/containers/e2e-bg 2>/dev/null; grep -F /e2e-bg/ /proc/self/mountinfo)"
+out=$("$V" run -d --rm busybox true 2>&1); code=$?
+check "run -d --rm is refused" test $code -ne 0
+contains "run -d --rm: says why" "-d with --rm" "$out"
+out=$("$V" run -d -t busybox true 2>&1); code=$?
+check "run -d -t is refused" test $code -ne 0
+"$V" run --name e2e-fg busybox true
+out=$("$V" logs e2e-fg 2>&1); code=$?
+check "logs of a container run in the foreground fails" test $code -ne 0
+contains "logs of a foreground container: says why" "only a container started with vessel run -d" "$out"
+"$V" rm e2e-fg >/dev/null
+out=$("$V" logs nosuch 2>&1); check "logs of an unknown container fails" test $? -ne 0
+"$V" run -d --name e2e-bad busybox nosuchcmd 2>/dev/null; eq "run -d of a missing command: 127" 127 "$?"
+eq "run -d / logs: no container left" "" "$(ls /var/lib/vessel/containers 2>/dev/null)"
 
 badflag() {
     local name="$1" expect="$2"; shift 2

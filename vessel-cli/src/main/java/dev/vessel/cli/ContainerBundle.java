@@ -38,6 +38,9 @@ record ContainerBundle(Path dir) {
     /** The annotation that records the image a container was started from, as the user named it (shown by {@code vessel ps}). */
     static final String IMAGE_ANNOTATION = "dev.vessel.image";
 
+    /** The output of a container started with {@code vessel run -d}, in its directory. */
+    static final String LOG = "container.log";
+
     /** {@code spec} with {@link #IMAGE_ANNOTATION} added to its annotations. */
     static Spec withImage(Spec spec, String image) {
         Map<String, String> a = new LinkedHashMap<>(spec.annotations() == null ? Map.of() : spec.annotations());

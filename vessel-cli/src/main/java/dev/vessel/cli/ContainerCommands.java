@@ -6,7 +6,9 @@ import dev.vessel.runtime.container.ContainerSummary;
 import dev.vessel.runtime.container.ExecOptions;
 import dev.vessel.runtime.spec.Spec;
 import dev.vessel.runtime.spec.SpecJson;
+import dev.vessel.runtime.RuntimeError;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -144,6 +146,46 @@ final class ContainerCommands {
                 System.out.println(id);
             }
             return status;
+        }
+    }
+
+    @Command(name = "logs", description = "Print the output of a container started with vessel run -d.")
+    static final class Logs implements Callable<Integer> {
+        @Option(names = {"-f", "--follow"}, description = "keep printing new output until the container stops")
+        boolean follow;
+
+        @Parameters(paramLabel = "CONTAINER")
+        String id;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            ContainerRuntime.validateId(id);
+            Storage s = Storage.defaults();
+            Path dir = s.containers().resolve(id);
+            if (!Files.isDirectory(dir)) {
+                return noSuchContainer(id);
+            }
+            Path log = dir.resolve(ContainerBundle.LOG);
+            if (!Files.exists(log)) {
+                throw new RuntimeError("container " + id + " has no log: only a container started with vessel run -d"
+                        + " has one (the others wrote to the terminal)");
+            }
+            ContainerRuntime rt = runtime(s);
+            try (InputStream in = Files.newInputStream(log)) {
+                while (true) {
+                    in.transferTo(System.out);
+                    System.out.flush();
+                    if (!follow) {
+                        return 0;
+                    }
+                    if (!rt.isAlive(id)) {
+                        in.transferTo(System.out); // what it wrote between the last read and its exit
+                        System.out.flush();
+                        return 0;
+                    }
+                    Thread.sleep(100);
+                }
+            }
         }
     }
 

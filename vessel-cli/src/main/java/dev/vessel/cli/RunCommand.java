@@ -1,8 +1,10 @@
 package dev.vessel.cli;
 
+import dev.vessel.linux.Fds;
 import dev.vessel.runtime.RuntimeError;
 import dev.vessel.runtime.container.ContainerRuntime;
 import dev.vessel.runtime.container.CreateOptions;
+import dev.vessel.runtime.plan.InitSession;
 import dev.vessel.image.Image;
 import dev.vessel.image.ImageService;
 import dev.vessel.image.ProcessDefaults;
@@ -26,6 +28,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--rm", description = "remove the container when it exits")
     boolean rm;
+
+    @Option(names = {"-d", "--detach"}, description = "run in the background: print the container's id and return;"
+            + " its output goes to a log (vessel logs)")
+    boolean detach;
 
     @Option(names = "--name", description = "container name (default: a random id)")
     String name;
@@ -88,6 +94,14 @@ final class RunCommand implements Callable<Integer> {
         RunFlags flags = new RunFlags(name, tty, memory, cpus, pidsLimit, hostname, env, workdir, user, readOnly, command,
                 SecurityOpts.seccomp(securityOpts));
         flags.check();
+        if (detach && rm) {
+            throw new RuntimeError("-d with --rm: nothing stays to remove the container when it exits; drop --rm"
+                    + " and remove it with vessel rm");
+        }
+        if (detach && (tty || interactive)) {
+            throw new RuntimeError("-d with " + (tty ? "-t" : "-i") + ": a detached container has no terminal or stdin;"
+                    + " drop " + (tty ? "-t" : "-i"));
+        }
         UsernsMode usernsMode = UsernsMode.parse(userns, uidmap, gidmap);
         String id = flags.id();
         ImageService images = Images.service();
@@ -107,6 +121,12 @@ final class RunCommand implements Callable<Integer> {
             maps.checkUser(Integer.toUnsignedLong(pd.uid()), Integer.toUnsignedLong(pd.gid()), user != null ? "--user \"" + user + "\"" : "image \"" + image + "\" user");
             bundle.write(ContainerBundle.withImage(flags.toSpec(id, snap.rootfs().toString(), pd, maps), image));
             ContainerRuntime rt = new ContainerRuntime(storage.runtimeRoot(), storage.initBinary());
+            if (detach) {
+                runDetached(rt, id, bundle);
+                ok = true;
+                System.out.println(id);
+                return 0;
+            }
             int code = rt.run(new CreateOptions(id, bundle.dir(), null, null, 0, false, false), false, !rm);
             ok = true;
             if (!rm) {
@@ -119,6 +139,27 @@ final class RunCommand implements Callable<Integer> {
             if (rm || !ok) {
                 bundle.remove(images);
             }
+        }
+    }
+
+    /**
+     * Starts the container without waiting for it, stdin from /dev/null and stdout and stderr
+     * appended to {@link ContainerBundle#LOG} in its directory (what {@code vessel logs} reads).
+     * Its root filesystem stays mounted until {@code vessel rm}.
+     */
+    private static void runDetached(ContainerRuntime rt, String id, ContainerBundle bundle) {
+        int in = Fds.open("/dev/null", Fds.O_RDONLY | Fds.O_CLOEXEC, 0);
+        try {
+            int log = Fds.open(bundle.dir().resolve(ContainerBundle.LOG).toString(),
+                    Fds.O_WRONLY | Fds.O_CREAT | Fds.O_APPEND | Fds.O_CLOEXEC, 0640);
+            try {
+                rt.run(new CreateOptions(id, bundle.dir(), null, null, 0, false, false, new InitSession.Stdio(in, log, log)),
+                        true, true);
+            } finally {
+                Fds.close(log);
+            }
+        } finally {
+            Fds.close(in);
         }
     }
 }

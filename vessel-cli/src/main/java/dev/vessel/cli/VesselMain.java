@@ -32,6 +32,7 @@ public final class VesselMain implements Callable<Integer> {
         COMMANDS.put("build", BuildCommand::new);
         COMMANDS.put("stop", ContainerCommands.Stop::new);
         COMMANDS.put("exec", ContainerCommands.Exec::new);
+        COMMANDS.put("logs", ContainerCommands.Logs::new);
         COMMANDS.put("aot-train", AotTrain::new);
         COMMANDS.put("vm", dev.vessel.cli.vm.VmCommand::new);
     }

@@ -145,7 +145,7 @@ final class Creator {
                     o.noNewKeyring() ? null : PlanBuilder.sessionKeyring(o.id())));
             try {
                 l.helper = Helper.start(initBinary, steps, monitor, listen + o.preserveFds(),
-                        socket >= 0 ? List.of(socket) : List.of());
+                        socket >= 0 ? List.of(socket) : List.of(), o.stdio());
             } finally {
                 if (socket >= 0) {
                     dev.vessel.linux.Fds.close(socket); // the helper has its copy
