@@ -27,6 +27,7 @@ prof="$(mktemp)"; echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":[
 contains "seccomp=FILE applies the profile" "Operation not permitted" "$("$V" run --rm --security-opt seccomp="$prof" busybox mkdir /tmp/x 2>&1)"
 rm -f "$prof"
 eq "stdin reaches the container (-i)" "piped" "$(echo piped | "$V" run --rm -i busybox cat)"
+eq "without -i the container's stdin is empty, as docker" "" "$(echo piped | "$V" run --rm busybox cat)"
 eq "--rm leaves no container directory" "" "$(ls /var/lib/vessel/containers 2>/dev/null)"
 eq "--rm leaves no mount" "$mounts0" "$(wc -l < /proc/self/mountinfo)"
 

@@ -36,7 +36,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--name", description = "container name (default: a random id)")
     String name;
 
-    @Option(names = {"-i", "--interactive"}, description = "keep stdin attached")
+    @Option(names = {"-i", "--interactive"}, description = "give the container this command's stdin (without it, stdin is empty)")
     boolean interactive;
 
     @Option(names = {"-t", "--tty"}, description = "the command gets the caller's terminal")
@@ -127,7 +127,17 @@ final class RunCommand implements Callable<Integer> {
                 System.out.println(id);
                 return 0;
             }
-            int code = rt.run(new CreateOptions(id, bundle.dir(), null, null, 0, false, false), false, !rm);
+            // As docker: without -i the container's stdin is not the caller's (it reads EOF at once).
+            int devNull = interactive || tty ? -1 : Fds.open("/dev/null", Fds.O_RDONLY | Fds.O_CLOEXEC, 0);
+            int code;
+            try {
+                code = rt.run(new CreateOptions(id, bundle.dir(), null, null, 0, false, false,
+                        devNull < 0 ? InitSession.Stdio.INHERIT : new InitSession.Stdio(devNull, 1, 2)), false, !rm);
+            } finally {
+                if (devNull >= 0) {
+                    Fds.close(devNull);
+                }
+            }
             ok = true;
             if (!rm) {
                 images.snapshots().unmount(snap);
