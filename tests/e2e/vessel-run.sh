@@ -28,6 +28,20 @@ contains "seccomp=FILE applies the profile" "Operation not permitted" "$("$V" ru
 rm -f "$prof"
 eq "stdin reaches the container (-i)" "piped" "$(echo piped | "$V" run --rm -i busybox cat)"
 eq "without -i the container's stdin is empty, as docker" "" "$(echo piped | "$V" run --rm busybox cat)"
+# -it at a terminal: pty-drive.py plays the user (window size, typing, Ctrl-C, resizing).
+drive() { python3 lib/pty-drive.py "$@"; }
+out=$(drive 30 100 'wait:ready' 'send:\x03' -- "$V" run --rm -it busybox \
+    sh -c 'tty; stty size; trap "echo got-int; exit 5" INT; echo ready; while :; do sleep 0.2; done')
+contains "-it: the container has a terminal" "/dev/pts/0" "$out"
+contains "-it: it has the caller's window size from the start" "30 100" "$out"
+contains "-it: Ctrl-C reaches the container's process" "got-int" "$out"
+eq "-it: the exit status" 5 "$(printf '%s\n' "$out" | tail -1)"
+out=$(drive 30 100 'wait:ready' 'size:20:50' -- "$V" run --rm -it busybox \
+    sh -c 'trap "stty size; exit 0" WINCH; echo ready; while :; do sleep 0.2; done')
+contains "-it: a resize reaches the container (SIGWINCH, new size)" "20 50" "$out"
+out=$(drive 30 100 'wait:# ' 'send:echo typed-$((40+2))\n' 'send:exit 3\n' -- "$V" run --rm -it busybox sh)
+contains "-it: typed input reaches the shell" "typed-42" "$out"
+eq "-it: the shell's exit status" 3 "$(printf '%s\n' "$out" | tail -1)"
 eq "--rm leaves no container directory" "" "$(ls /var/lib/vessel/containers 2>/dev/null)"
 eq "--rm leaves no mount" "$mounts0" "$(wc -l < /proc/self/mountinfo)"
 

@@ -154,7 +154,7 @@
     X(29, CHECK_EXEC, "ss")             \
     X(30, WAIT_START, "s")              \
     X(31, EXEC, "ssLL")                 \
-    X(32, CONSOLE, "us")                \
+    X(32, CONSOLE, "usuu")              \
     X(33, JOIN_SESSION_KEYRING, "suu")  \
     X(34, SYNC_HOOKS, "")
 
@@ -795,7 +795,7 @@ static int exec_lookup(const char *file, const char *search, char **argv, char *
 
 /* CONSOLE: the pty comes from the container's own devpts (we are past the pivot); the peer is
  * opened through the master, so no path lookup can substitute another terminal. */
-static int op_console(int sock, const char *console) {
+static int op_console(int sock, const char *console, unsigned short rows, unsigned short columns) {
     int unlock = 0, number, peer = -1, r = 0;
     char name[32];
     int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -805,6 +805,13 @@ static int op_console(int sock, const char *console) {
         (peer = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY)) < 0) {
         r = err();
         goto out;
+    }
+    if (rows || columns) {
+        struct winsize ws = {.ws_row = rows, .ws_col = columns};
+        if (ioctl(master, TIOCSWINSZ, &ws) < 0) {
+            r = err();
+            goto out;
+        }
     }
     snprintf(name, sizeof name, "/dev/pts/%d", number);
     if (*console && mount(name, console, NULL, MS_BIND, NULL) < 0) {
@@ -940,7 +947,7 @@ static int run_op(struct op *op) {
     case OP_EXEC:
         return exec_lookup(s[0], s[1], op->list[0], op->list[1], 1);
     case OP_CONSOLE:
-        return op_console((int)n[0], s[0]);
+        return op_console((int)n[0], s[0], (unsigned short)n[1], (unsigned short)n[2]);
     case OP_JOIN_SESSION_KEYRING:
         return op_join_session_keyring(op);
     case OP_SYNC_HOOKS:

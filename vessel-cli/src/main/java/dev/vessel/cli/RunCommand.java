@@ -1,10 +1,14 @@
 package dev.vessel.cli;
 
 import dev.vessel.linux.Fds;
+import dev.vessel.linux.LinuxException;
+import dev.vessel.linux.Terminal;
 import dev.vessel.runtime.RuntimeError;
 import dev.vessel.runtime.container.ContainerRuntime;
 import dev.vessel.runtime.container.CreateOptions;
 import dev.vessel.runtime.plan.InitSession;
+import dev.vessel.runtime.spec.ProcessSpec;
+import dev.vessel.runtime.spec.Spec;
 import dev.vessel.image.Image;
 import dev.vessel.image.ImageService;
 import dev.vessel.image.ProcessDefaults;
@@ -119,7 +123,8 @@ final class RunCommand implements Callable<Integer> {
                 throw new RuntimeError("image \"" + image + "\": " + e.getMessage());
             }
             maps.checkUser(Integer.toUnsignedLong(pd.uid()), Integer.toUnsignedLong(pd.gid()), user != null ? "--user \"" + user + "\"" : "image \"" + image + "\" user");
-            bundle.write(ContainerBundle.withImage(flags.toSpec(id, snap.rootfs().toString(), pd, maps), image));
+            Spec spec = ContainerBundle.withImage(flags.toSpec(id, snap.rootfs().toString(), pd, maps), image);
+            bundle.write(tty ? withCallersTerminalSize(spec) : spec);
             ContainerRuntime rt = new ContainerRuntime(storage.runtimeRoot(), storage.initBinary());
             if (detach) {
                 runDetached(rt, id, bundle);
@@ -170,6 +175,20 @@ final class RunCommand implements Callable<Integer> {
             }
         } finally {
             Fds.close(in);
+        }
+    }
+
+    /**
+     * With -t, the container's terminal starts with the caller's window size
+     * (process.consoleSize), so that a program that asks at once does not see 0x0; later
+     * changes follow through SIGWINCH. Without a terminal on stdin nothing is set.
+     */
+    private static Spec withCallersTerminalSize(Spec spec) {
+        try {
+            Terminal.WindowSize size = Terminal.windowSize(0);
+            return spec.withProcess(spec.process().withConsoleSize(new ProcessSpec.ConsoleSize(size.rows(), size.columns())));
+        } catch (LinuxException notATerminal) {
+            return spec;
         }
     }
 }

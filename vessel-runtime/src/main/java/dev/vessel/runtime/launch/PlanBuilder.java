@@ -114,7 +114,7 @@ public final class PlanBuilder {
             out.add(new LaunchPlan.Step(new Op.Chroot(root), "root.path (" + root + ")"));
         }
         if (o.consoleFd() >= 0) {
-            console(o.consoleFd(), linux.hasNamespace(Namespaces.MOUNT) ? "/dev/console" : "", out);
+            console(o.consoleFd(), linux.hasNamespace(Namespaces.MOUNT) ? "/dev/console" : "", spec.process().consoleSize(), out);
         }
         RootfsPlan.afterPivot(spec, out);
         ProcessSpec p = spec.process();
@@ -151,7 +151,7 @@ public final class PlanBuilder {
             out.add(keyring(sessionKeyring, 0));
         }
         if (consoleFd >= 0) {
-            console(consoleFd, "", out);
+            console(consoleFd, "", p.consoleSize(), out);
         } else if (!monitor) {
             out.add(new LaunchPlan.Step(new Op.SetSid(false), "process"));
         }
@@ -189,8 +189,9 @@ public final class PlanBuilder {
     }
 
     /** A pty made inside the container, its master sent over the console socket, the peer as stdio and controlling terminal. */
-    private static void console(int fd, String consolePath, List<LaunchPlan.Step> out) {
-        out.add(new LaunchPlan.Step(new Op.Console(fd, consolePath), "process.terminal (--console-socket)"));
+    private static void console(int fd, String consolePath, ProcessSpec.ConsoleSize size, List<LaunchPlan.Step> out) {
+        out.add(new LaunchPlan.Step(new Op.Console(fd, consolePath, size == null ? 0 : (int) size.height(),
+                size == null ? 0 : (int) size.width()), "process.terminal (--console-socket), process.consoleSize"));
         out.add(new LaunchPlan.Step(new Op.SetSid(true), "process.terminal"));
     }
 

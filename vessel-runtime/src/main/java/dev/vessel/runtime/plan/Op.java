@@ -99,9 +99,10 @@ public sealed interface Op {
      * {@code socketFd} (SCM_RIGHTS, with the peer's name "/dev/pts/N" as the data, as runc does
      * for --console-socket), then make the peer fds 0, 1 and 2. {@code socketFd} is the
      * container-side number (e.g. passed as the last preserved fd, and made close-on-exec by
-     * {@link CloseFds}).
+     * {@link CloseFds}). {@code rows} and {@code columns} (process.consoleSize) are the pty's
+     * window size from the start, before the process runs; 0 and 0 leave the kernel's.
      */
-    record Console(int socketFd, String consolePath) implements Op {}
+    record Console(int socketFd, String consolePath, int rows, int columns) implements Op {}
 
     /** drop every capability not in {@code bounding} from the bounding set; PR_SET_KEEPCAPS. */
     record CapBounding(long bounding) implements Op {}

@@ -41,6 +41,14 @@ final class ProcessChecks {
                     + q("/" + p.cwd()));
         }
         env(p.env(), at(base, "env"), out);
+        if (p.terminal() && p.consoleSize() != null) { // ignored without a terminal, as the spec says
+            if (p.consoleSize().height() > 0xffff) {
+                out.add(at(base, "consoleSize.height"), p.consoleSize().height() + " is more rows than a terminal has (at most 65535)");
+            }
+            if (p.consoleSize().width() > 0xffff) {
+                out.add(at(base, "consoleSize.width"), p.consoleSize().width() + " is more columns than a terminal has (at most 65535)");
+            }
+        }
         if (p.user() != null) {
             user(p.user(), linux, base, out);
         }

@@ -31,6 +31,12 @@ public record ProcessSpec(
         IoPriority ioPriority,
         CpuAffinity execCPUAffinity) {
 
+    /** This process with {@code size} as its {@code consoleSize}. */
+    public ProcessSpec withConsoleSize(ConsoleSize size) {
+        return new ProcessSpec(terminal, size, user, args, commandLine, env, cwd, capabilities, rlimits, noNewPrivileges,
+                apparmorProfile, oomScoreAdj, scheduler, selinuxLabel, ioPriority, execCPUAffinity);
+    }
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record ConsoleSize(

@@ -29,25 +29,25 @@ class ConsoleIT {
     @TempDir
     Path dir;
 
-    @Test
-    void masterArrivesOverTheSocketAndTheShellHasAControllingTerminal() throws Exception {
-        BusyboxRootfs.assumeAvailable();
-        Path rootfs = BusyboxRootfs.create(dir);
+    /** A container whose terminal is made by the Console op with {@code rows} x {@code columns}, running {@code script}. */
+    private static LaunchPlan plan(Path rootfs, int rows, int columns, String script) {
         String root = rootfs.toString();
-        LaunchPlan plan = container(rootfs, LaunchPlan.Mode.MONITOR)
+        return container(rootfs, LaunchPlan.Mode.MONITOR)
                 .add(new Op.MkdirAll(root, "/dev/pts", 0755), "mounts[1].destination")
                 .add(new Op.Mount("devpts", false, root, "/dev/pts", "devpts", Mounts.MS_NOSUID | Mounts.MS_NOEXEC,
                         "newinstance,ptmxmode=0666,mode=0620"), "mounts[1]")
                 .add(new Op.Symlink(root, "pts/ptmx", "/dev/ptmx"), "(default symlinks)")
                 .add(new Op.MkFile(root, "/dev/console", 0666), "(console)")
                 .add(new Op.PivotRoot(root, false), "root.path")
-                .add(new Op.Console(3, "/dev/console"), "process.terminal")
+                .add(new Op.Console(3, "/dev/console", rows, columns), "process.terminal")
                 .add(new Op.SetSid(true), "process.terminal")
                 .add(new Op.CloseFds(3), "--preserve-fds")
-                .add(sh("tty; read x; stty size; readlink /proc/self/fd/3 2>/dev/null || echo no-fd-3;"
-                        + " grep -c ' /dev/console ' /proc/self/mountinfo"),
-                        "process.args")
+                .add(sh(script), "process.args")
                 .build();
+    }
+
+    /** Starts {@code plan} with a console socket, hands the master to {@code withMaster}, and returns the container's output. */
+    private static String run(LaunchPlan plan, java.util.function.IntConsumer withMaster) {
         Fds.Pair console = Fds.socketPair(Fds.SOCK_STREAM);
         InitSession s;
         try {
@@ -63,21 +63,39 @@ class ConsoleIT {
             assertEquals(1, r.fds().length);
             int master = r.fds()[0];
             try {
-                Terminal.setWindowSize(master, new Terminal.WindowSize(40, 100));
-                Fds.writeFully(master, "go\n".getBytes(StandardCharsets.UTF_8));
+                withMaster.accept(master);
                 assertEquals(InitSession.Started.EXECED, s.awaitReady());
                 String out = readUntilHangup(master).replace("\r", "");
                 assertEquals(0, s.awaitExit().shellCode(), out);
-                assertTrue(out.contains("/dev/pts/0\n"), out);
-                assertTrue(out.contains("40 100\n"), out);
-                assertTrue(out.contains("no-fd-3\n"), "the console socket was closed at exec: " + out);
-                assertTrue(out.endsWith("1\n"), "the pty is bound on /dev/console: " + out);
+                return out;
             } finally {
                 Fds.close(master);
             }
         } finally {
             Fds.close(console.first());
         }
+    }
+
+    @Test
+    void masterArrivesOverTheSocketAndTheShellHasAControllingTerminal() throws Exception {
+        BusyboxRootfs.assumeAvailable();
+        String out = run(plan(BusyboxRootfs.create(dir), 0, 0, "tty; read x; stty size; readlink /proc/self/fd/3 2>/dev/null"
+                + " || echo no-fd-3; grep -c ' /dev/console ' /proc/self/mountinfo"), master -> {
+                    Terminal.setWindowSize(master, new Terminal.WindowSize(40, 100));
+                    Fds.writeFully(master, "go\n".getBytes(StandardCharsets.UTF_8));
+                });
+        assertTrue(out.contains("/dev/pts/0\n"), out);
+        assertTrue(out.contains("40 100\n"), out);
+        assertTrue(out.contains("no-fd-3\n"), "the console socket was closed at exec: " + out);
+        assertTrue(out.endsWith("1\n"), "the pty is bound on /dev/console: " + out);
+    }
+
+    @Test
+    void processConsoleSizeIsTheTerminalsSizeBeforeTheProcessRuns() throws Exception {
+        BusyboxRootfs.assumeAvailable();
+        // Nothing is done with the master before the process asks: the size was set in the container.
+        String out = run(plan(BusyboxRootfs.create(dir), 30, 120, "stty size"), master -> { });
+        assertEquals("30 120\n", out);
     }
 
     /** Reads the master until the last peer fd is closed, which a pty master reports as EIO. */

@@ -98,6 +98,8 @@ class SpecValidatorTest {
         default  | /process/cwd                 | "srv"                 | process.cwd | process.cwd "srv" is not an absolute path; write it from the container's root, e.g. "/srv"
         default  | /process/env/-               | "NOEQUALS"            | process.env[2] | process.env[2] "NOEQUALS" has no "="
         default  | /process/terminal            | "yes"                 | process.terminal | config.json: process.terminal: expected true or false, got "yes"
+        default  | /process/consoleSize         | {"height":70000,"width":80} | process.consoleSize.height | process.consoleSize.height 70000 is more rows than a terminal has (at most 65535)
+        default  | /process/consoleSize         | {"height":24,"width":65536} | process.consoleSize.width | process.consoleSize.width 65536 is more columns than a terminal has (at most 65535)
         default  | /process/user/uid            | "abc"                 | process.user.uid | config.json: process.user.uid: expected an unsigned integer (0 to 4294967295), got "abc"
         default  | /process/user/gid            | -1                    | process.user.gid | config.json: process.user.gid: expected an unsigned integer
         default  | /process/user/umask          | 1000                  | process.user.umask | process.user.umask 1000 (01750) has bits outside 0777
