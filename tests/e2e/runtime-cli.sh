@@ -46,6 +46,14 @@ contains "list --format json" '"id": "c1"' "$("$VR" --root "$root" list --format
 eq "exec joins the pid namespace" "inside 1" "$("$VR" --root "$root" exec c1 sh -c 'echo inside $(pidof sleep)')"
 out=$("$VR" --root "$root" exec c1 sh -c 'exit 3'); eq "exec exit status" 3 "$?"
 eq "exec: -h after the id belongs to the command" "-h" "$("$VR" --root "$root" exec c1 echo -h)"
+# exec -t in the foreground without --console-socket: the runtime proxies the terminal, as runc.
+out=$(python3 lib/pty-drive.py 25 90 -- "$VR" --root "$root" exec -t c1 sh -c 'tty; stty size; exit 6')
+contains "exec -t in the foreground: a terminal" "/dev/pts/" "$out"
+contains "exec -t in the foreground: the caller's size" "25 90" "$out"
+eq "exec -t in the foreground: the exit status" 6 "$(printf '%s\n' "$out" | tail -1)"
+out=$("$VR" --root "$root" exec -t -d c1 true 2>&1); code=$?
+check "exec -t -d without --console-socket is refused" test $code -ne 0
+contains "exec -t -d: names the missing flag" "--console-socket" "$out"
 contains "ps lists the container's process" "sleep 100" "$("$VR" --root "$root" ps c1)"
 "$VR" --root "$root" update --memory 64m --pids-limit 33 c1
 eq "update memory" 67108864 "$(cat /sys/fs/cgroup/memory/vessel/c1/memory.limit_in_bytes)"

@@ -78,6 +78,11 @@ contains "run -d: ps lists it running" "running" "$("$V" ps | awk '$1 == "e2e-bg
 bg_logged() { "$V" logs e2e-bg | grep -q "$1"; }
 check "logs: the container's output" until_true 30 bg_logged started
 eq "exec into a detached container" "in bg" "$("$V" exec e2e-bg sh -c 'echo in bg')"
+out=$(drive 30 100 'wait:# ' 'send:tty; stty size\n' 'send:exit 4\n' -- "$V" exec -it e2e-bg sh)
+contains "exec -it: a terminal" "/dev/pts/" "$out"
+contains "exec -it: with the caller's window size" "30 100" "$out"
+eq "exec -it: the shell's exit status" 4 "$(printf '%s\n' "$out" | tail -1)"
+out=$("$V" exec -d -t e2e-bg true 2>&1); check "exec -d -t is refused" test $? -ne 0
 follow=$(mktemp); ( "$V" logs -f e2e-bg > "$follow" ) & follower=$!
 "$V" stop -t 10 e2e-bg >/dev/null
 wait $follower; eq "logs -f ends when the container stops" 0 "$?"

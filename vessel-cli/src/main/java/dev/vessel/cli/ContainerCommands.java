@@ -223,7 +223,10 @@ final class ContainerCommands {
 
         @Override
         public Integer call() {
-            return runtime(Storage.defaults()).exec(new ExecOptions(id, null, command, workdir, env, false, user, List.of(),
+            if (detach && tty) {
+                throw new RuntimeError("exec -d with -t: a detached process has no terminal; drop -t");
+            }
+            return runtime(Storage.defaults()).exec(new ExecOptions(id, null, command, workdir, env, tty, user, List.of(),
                     detach, null, false, List.of(), 0, null, false, null, null));
         }
     }

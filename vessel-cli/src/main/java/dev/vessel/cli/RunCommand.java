@@ -1,8 +1,6 @@
 package dev.vessel.cli;
 
 import dev.vessel.linux.Fds;
-import dev.vessel.linux.LinuxException;
-import dev.vessel.linux.Terminal;
 import dev.vessel.runtime.RuntimeError;
 import dev.vessel.runtime.container.ContainerRuntime;
 import dev.vessel.runtime.container.CreateOptions;
@@ -184,11 +182,7 @@ final class RunCommand implements Callable<Integer> {
      * changes follow through SIGWINCH. Without a terminal on stdin nothing is set.
      */
     private static Spec withCallersTerminalSize(Spec spec) {
-        try {
-            Terminal.WindowSize size = Terminal.windowSize(0);
-            return spec.withProcess(spec.process().withConsoleSize(new ProcessSpec.ConsoleSize(size.rows(), size.columns())));
-        } catch (LinuxException notATerminal) {
-            return spec;
-        }
+        ProcessSpec.ConsoleSize size = ContainerRuntime.callerTerminalSize();
+        return size == null ? spec : spec.withProcess(spec.process().withConsoleSize(size));
     }
 }

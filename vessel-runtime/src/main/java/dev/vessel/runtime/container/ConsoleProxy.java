@@ -4,13 +4,14 @@ import dev.vessel.linux.Fds;
 import dev.vessel.linux.LinuxException;
 import dev.vessel.linux.Terminal;
 import dev.vessel.linux.UnixSockets;
+import dev.vessel.runtime.spec.ProcessSpec;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import sun.misc.Signal;
 
 /**
- * The user's side of a container terminal in a foreground `run` (what runc does when it gets
- * no --console-socket): receives the pty master from the container over a socket pair, puts
+ * The user's side of a container terminal in a foreground `run` or `exec` (what runc does
+ * when it gets no --console-socket): receives the pty master from the container over a socket pair, puts
  * our terminal in raw mode so every key (Ctrl-C included) reaches the container's line
  * discipline, copies bytes both ways, and passes window-size changes on.
  */
@@ -36,6 +37,16 @@ final class ConsoleProxy implements AutoCloseable {
             throw new dev.vessel.runtime.RuntimeError("process.terminal: the container sent no terminal");
         }
         return new ConsoleProxy(r.fds()[0], stty("-g"));
+    }
+
+    /** The window size of the terminal on our stdin as a process.consoleSize, or null when stdin is no terminal. */
+    static ProcessSpec.ConsoleSize callerSize() {
+        try {
+            Terminal.WindowSize size = Terminal.windowSize(0);
+            return new ProcessSpec.ConsoleSize(size.rows(), size.columns());
+        } catch (LinuxException notATerminal) {
+            return null;
+        }
     }
 
     private void resize() {

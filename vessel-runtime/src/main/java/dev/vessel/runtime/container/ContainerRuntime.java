@@ -209,6 +209,11 @@ public final class ContainerRuntime {
         return store.load(id);
     }
 
+    /** The caller's terminal size (on stdin) as a process.consoleSize, or null without a terminal. */
+    public static dev.vessel.runtime.spec.ProcessSpec.ConsoleSize callerTerminalSize() {
+        return ConsoleProxy.callerSize();
+    }
+
     /** The container id rules (runc's), as a one-line error. */
     public static void validateId(String id) {
         try {

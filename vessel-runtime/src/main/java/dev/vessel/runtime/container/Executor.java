@@ -1,5 +1,6 @@
 package dev.vessel.runtime.container;
 
+import dev.vessel.linux.Fds;
 import dev.vessel.runtime.RuntimeError;
 import dev.vessel.runtime.cgroups.CgroupManager;
 import dev.vessel.runtime.launch.PlanBuilder;
@@ -33,20 +34,44 @@ final class Executor {
         }
         ProcessSpec p = process(spec, o);
         boolean tty = o.tty() || p.terminal();
-        if (tty && o.consoleSocket() == null) {
-            throw new RuntimeError("exec --tty needs --console-socket (the socket that receives the pty master), as with runc");
+        if (tty && o.consoleSocket() == null && o.detach()) {
+            throw new RuntimeError("exec --tty --detach needs --console-socket (the socket that receives the pty master), as with runc");
         }
         if (p.args() == null || p.args().isEmpty()) {
             throw new RuntimeError("exec: no command given: pass it after the container id, or in --process");
         }
-        int socket = tty ? Consoles.connect(o.consoleSocket()) : -1;
-        Seccomp seccomp = spec.linux() == null ? null : spec.linux().seccomp();
+        // In the foreground without --console-socket the terminal is ours to proxy, as runc does
+        // (and as a foreground run does): the master comes back over a socket pair.
+        boolean proxy = tty && o.consoleSocket() == null;
+        int consoleEnd = -1;
+        int socket = -1;
+        if (proxy) {
+            Fds.Pair pair = Fds.socketPair(Fds.SOCK_STREAM);
+            consoleEnd = pair.first();
+            socket = pair.second();
+            if (p.consoleSize() == null) {
+                p = p.withConsoleSize(ConsoleProxy.callerSize()); // null again without a terminal: the kernel's size
+            }
+        } else if (tty) {
+            socket = Consoles.connect(o.consoleSocket());
+        }
+        try {
+            return run(s, status, cg, o, p, tty, socket, consoleEnd, spec.linux() == null ? null : spec.linux().seccomp());
+        } finally {
+            if (consoleEnd >= 0) {
+                Fds.close(consoleEnd);
+            }
+        }
+    }
+
+    private int run(ContainerState s, Status status, CgroupManager cg, ExecOptions o, ProcessSpec p, boolean tty, int socket,
+                    int consoleEnd, Seccomp seccomp) {
         // As runc: exec joins the container's session keyring by name (made at create) unless create kept the caller's.
         List<LaunchPlan.Step> steps = PlanBuilder.exec(s.pid(), p, seccomp, o.preserveFds(), !o.detach(), tty ? 3 + o.preserveFds() : -1,
                 s.noNewKeyring() ? null : PlanBuilder.sessionKeyring(s.id()));
         try (Helper h = Helper.start(initBinary, steps, !o.detach(), o.preserveFds(), tty ? List.of(socket) : List.of())) {
             if (socket >= 0) {
-                dev.vessel.linux.Fds.close(socket);
+                Fds.close(socket);
             }
             int pid = h.awaitPid();
             if (seccomp != null) {
@@ -57,7 +82,19 @@ final class Executor {
             h.proceed();
             h.awaitReady();
             ContainerRuntime.writePidFile(o.pidFile(), pid);
-            return o.detach() ? 0 : h.awaitExit();
+            if (o.detach()) {
+                return 0;
+            }
+            if (consoleEnd < 0) {
+                return h.awaitExit();
+            }
+            ConsoleProxy console = ConsoleProxy.receive(consoleEnd);
+            try {
+                console.rawMode();
+                return h.awaitExit();
+            } finally {
+                console.close();
+            }
         }
     }
 
