@@ -78,6 +78,8 @@ contains "run -d: ps lists it running" "running" "$("$V" ps | awk '$1 == "e2e-bg
 bg_logged() { "$V" logs e2e-bg | grep -q "$1"; }
 check "logs: the container's output" until_true 30 bg_logged started
 eq "exec into a detached container" "in bg" "$("$V" exec e2e-bg sh -c 'echo in bg')"
+eq "exec -i: stdin reaches the process" "piped" "$(echo piped | "$V" exec -i e2e-bg cat)"
+eq "exec without -i: its stdin is empty, as docker" "" "$(echo piped | "$V" exec e2e-bg cat)"
 out=$(drive 30 100 'wait:# ' 'send:tty; stty size\n' 'send:exit 4\n' -- "$V" exec -it e2e-bg sh)
 contains "exec -it: a terminal" "/dev/pts/" "$out"
 contains "exec -it: with the caller's window size" "30 100" "$out"

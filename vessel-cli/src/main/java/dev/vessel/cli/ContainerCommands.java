@@ -1,9 +1,11 @@
 package dev.vessel.cli;
 
+import dev.vessel.linux.Fds;
 import dev.vessel.linux.Signals;
 import dev.vessel.runtime.container.ContainerRuntime;
 import dev.vessel.runtime.container.ContainerSummary;
 import dev.vessel.runtime.container.ExecOptions;
+import dev.vessel.runtime.plan.InitSession;
 import dev.vessel.runtime.spec.Spec;
 import dev.vessel.runtime.spec.SpecJson;
 import dev.vessel.runtime.RuntimeError;
@@ -209,7 +211,7 @@ final class ContainerCommands {
         @Option(names = {"-d", "--detach"})
         boolean detach;
 
-        @Option(names = {"-i", "--interactive"})
+        @Option(names = {"-i", "--interactive"}, description = "give the process this command's stdin (without it, stdin is empty)")
         boolean interactive;
 
         @Option(names = {"-t", "--tty"})
@@ -226,8 +228,19 @@ final class ContainerCommands {
             if (detach && tty) {
                 throw new RuntimeError("exec -d with -t: a detached process has no terminal; drop -t");
             }
-            return runtime(Storage.defaults()).exec(new ExecOptions(id, null, command, workdir, env, tty, user, List.of(),
-                    detach, null, false, List.of(), 0, null, false, null, null));
+            ContainerRuntime rt = runtime(Storage.defaults());
+            if (interactive || tty) {
+                return rt.exec(new ExecOptions(id, null, command, workdir, env, tty, user, List.of(),
+                        detach, null, false, List.of(), 0, null, false, null, null));
+            }
+            // As docker: without -i the process's stdin is not the caller's (it reads EOF at once).
+            int devNull = Fds.open("/dev/null", Fds.O_RDONLY | Fds.O_CLOEXEC, 0);
+            try {
+                return rt.exec(new ExecOptions(id, null, command, workdir, env, false, user, List.of(),
+                        detach, null, false, List.of(), 0, null, false, null, null, new InitSession.Stdio(devNull, 1, 2)));
+            } finally {
+                Fds.close(devNull);
+            }
         }
     }
 }

@@ -69,7 +69,8 @@ final class Executor {
         // As runc: exec joins the container's session keyring by name (made at create) unless create kept the caller's.
         List<LaunchPlan.Step> steps = PlanBuilder.exec(s.pid(), p, seccomp, o.preserveFds(), !o.detach(), tty ? 3 + o.preserveFds() : -1,
                 s.noNewKeyring() ? null : PlanBuilder.sessionKeyring(s.id()));
-        try (Helper h = Helper.start(initBinary, steps, !o.detach(), o.preserveFds(), tty ? List.of(socket) : List.of())) {
+        try (Helper h = Helper.start(initBinary, steps, !o.detach(), o.preserveFds(), tty ? List.of(socket) : List.of(),
+                o.stdio())) {
             if (socket >= 0) {
                 Fds.close(socket);
             }
