@@ -69,11 +69,15 @@ final class Executor {
         // As runc: exec joins the container's session keyring by name (made at create) unless create kept the caller's.
         List<LaunchPlan.Step> steps = PlanBuilder.exec(s.pid(), p, seccomp, o.preserveFds(), !o.detach(), tty ? 3 + o.preserveFds() : -1,
                 s.noNewKeyring() ? null : PlanBuilder.sessionKeyring(s.id()));
-        try (Helper h = Helper.start(initBinary, steps, !o.detach(), o.preserveFds(), tty ? List.of(socket) : List.of(),
-                o.stdio())) {
+        Helper started;
+        try {
+            started = Helper.start(initBinary, steps, !o.detach(), o.preserveFds(), tty ? List.of(socket) : List.of(), o.stdio());
+        } finally {
             if (socket >= 0) {
-                Fds.close(socket);
+                Fds.close(socket); // the helper has its copy
             }
+        }
+        try (Helper h = started) {
             int pid = h.awaitPid();
             if (seccomp != null) {
                 // runc's exec: the exec'd process's pid, the container's state (its init's pid).
