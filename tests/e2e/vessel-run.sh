@@ -28,6 +28,9 @@ contains "seccomp=FILE applies the profile" "Operation not permitted" "$("$V" ru
 rm -f "$prof"
 eq "stdin reaches the container (-i)" "piped" "$(echo piped | "$V" run --rm -i busybox cat)"
 eq "without -i the container's stdin is empty, as docker" "" "$(echo piped | "$V" run --rm busybox cat)"
+eq "the container's loopback is up (as docker's none network)" "served" \
+    "$("$V" run --rm busybox sh -c 'echo served > /tmp/x; httpd -p 127.0.0.1:8080 -h /tmp && wget -qO- http://127.0.0.1:8080/x')"
+contains "... also in a user namespace" "<LOOPBACK,UP" "$("$V" run --rm --userns=auto busybox ip -o link show lo)"
 # -it at a terminal: pty-drive.py plays the user (window size, typing, Ctrl-C, resizing).
 drive() { python3 lib/pty-drive.py "$@"; }
 out=$(drive 30 100 'wait:ready' 'send:\x03' -- "$V" run --rm -it busybox \

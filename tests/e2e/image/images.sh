@@ -19,7 +19,7 @@ tls_pid=""
 cleanup() {
     [ -n "$reg_pid" ] && kill "$reg_pid" 2>/dev/null
     [ -n "$tls_pid" ] && kill "$tls_pid" 2>/dev/null
-    for n in e2e/busybox:1 e2e/busybox:2 e2e/built:1 e2e/xattr:1 e2e/heredoc:1 e2e/onbuild:1 "$REG/e2e/busybox:1" \
+    for n in e2e/busybox:1 e2e/busybox:2 e2e/built:1 e2e/lo:1 e2e/xattr:1 e2e/heredoc:1 e2e/onbuild:1 "$REG/e2e/busybox:1" \
              "${TREG:-none}/e2e/busybox:1"; do "$V" image rm -f "$n" >/dev/null 2>&1; done
     rm -rf "$work"
 }
@@ -58,6 +58,10 @@ echo "built by vessel" > "$work/ctx/hello.txt"
 check "build" "$V" build -t e2e/built:1 "$work/ctx"
 start=$(date +%s%N); "$V" build -t e2e/built:1 "$work/ctx" >/dev/null 2>&1; ms=$(( ($(date +%s%N) - start) / 1000000 ))
 echo "  info cached rebuild took ${ms} ms (CLI start-up included)"
+
+mkdir -p "$work/loctx" && printf 'FROM e2e/busybox:1\nRUN mkdir -p /www && echo served > /www/x && httpd -p 127.0.0.1:8080 -h /www && wget -qO- http://127.0.0.1:8080/x > /served\n' > "$work/loctx/Containerfile"
+check "build: a RUN step reaches its own loopback (network none, lo up, as docker)" "$V" build -t e2e/lo:1 "$work/loctx"
+eq "build: what the RUN step fetched over loopback" "served" "$("$V" run --rm e2e/lo:1 cat /served 2>&1)"
 
 # Build errors: one line naming the Containerfile's line, a non-zero exit, no build container,
 # snapshot or mount left, no image tagged.

@@ -1,6 +1,8 @@
 package dev.vessel.cli;
 
 import dev.vessel.linux.Fds;
+import dev.vessel.linux.LinuxException;
+import dev.vessel.linux.NetDevices;
 import dev.vessel.runtime.RuntimeError;
 import dev.vessel.runtime.container.ContainerRuntime;
 import dev.vessel.runtime.container.CreateOptions;
@@ -12,6 +14,7 @@ import dev.vessel.image.ImageService;
 import dev.vessel.image.ProcessDefaults;
 import dev.vessel.image.snapshot.ContainerSnapshot;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,7 +138,8 @@ final class RunCommand implements Callable<Integer> {
             int code;
             try {
                 code = rt.run(new CreateOptions(id, bundle.dir(), null, null, 0, false, false,
-                        devNull < 0 ? InitSession.Stdio.INHERIT : new InitSession.Stdio(devNull, 1, 2)), false, !rm);
+                        devNull < 0 ? InitSession.Stdio.INHERIT : new InitSession.Stdio(devNull, 1, 2), RunCommand::loopbackUp),
+                        false, !rm);
             } finally {
                 if (devNull >= 0) {
                     Fds.close(devNull);
@@ -166,8 +170,8 @@ final class RunCommand implements Callable<Integer> {
             int log = Fds.open(bundle.dir().resolve(ContainerBundle.LOG).toString(),
                     Fds.O_WRONLY | Fds.O_CREAT | Fds.O_APPEND | Fds.O_CLOEXEC, 0640);
             try {
-                rt.run(new CreateOptions(id, bundle.dir(), null, null, 0, false, false, new InitSession.Stdio(in, log, log)),
-                        true, true);
+                rt.run(new CreateOptions(id, bundle.dir(), null, null, 0, false, false, new InitSession.Stdio(in, log, log),
+                        RunCommand::loopbackUp), true, true);
             } finally {
                 Fds.close(log);
             }
@@ -184,5 +188,18 @@ final class RunCommand implements Callable<Integer> {
     private static Spec withCallersTerminalSize(Spec spec) {
         ProcessSpec.ConsoleSize size = ContainerRuntime.callerTerminalSize();
         return size == null ? spec : spec.withProcess(spec.process().withConsoleSize(size));
+    }
+
+    /**
+     * The container's own network namespace gets its loopback up before anything of it runs,
+     * as docker's and podman's "none" network has it: the kernel makes lo down, and a program
+     * that talks to 127.0.0.1 would find nothing there.
+     */
+    static void loopbackUp(int pid) {
+        try {
+            NetDevices.up(Path.of("/proc/" + pid + "/ns/net"), "lo");
+        } catch (LinuxException e) {
+            throw new RuntimeError("cannot set the container's loopback up: " + e.getMessage());
+        }
     }
 }

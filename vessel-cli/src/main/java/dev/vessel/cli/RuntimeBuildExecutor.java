@@ -5,6 +5,7 @@ import dev.vessel.image.build.BuildExecutor;
 import dev.vessel.runtime.RuntimeError;
 import dev.vessel.runtime.container.ContainerRuntime;
 import dev.vessel.runtime.container.CreateOptions;
+import dev.vessel.runtime.plan.InitSession;
 import dev.vessel.runtime.spec.DefaultSpec;
 import dev.vessel.runtime.spec.Linux;
 import dev.vessel.runtime.spec.ProcessSpec;
@@ -22,7 +23,7 @@ import java.util.List;
 /**
  * RUN steps of `vessel build`, executed by Vessel's own runtime (the image module runs no
  * containers itself, DESIGN.md): a throwaway container on the step's rootfs, with its own
- * network namespace (only lo) unless the build asked for the host's network. The step's
+ * network namespace (only lo, up) unless the build asked for the host's network. The step's
  * output goes to the build's terminal.
  */
 final class RuntimeBuildExecutor implements BuildExecutor {
@@ -60,7 +61,8 @@ final class RuntimeBuildExecutor implements BuildExecutor {
             Files.writeString(bundle.resolve("config.json"), SpecJson.pretty(spec));
             ContainerRuntime rt = new ContainerRuntime(storage.runtimeRoot(), storage.initBinary());
             System.out.flush();
-            return rt.run(new CreateOptions(id, bundle, null, null, 0, false, false), false, false);
+            return rt.run(new CreateOptions(id, bundle, null, null, 0, false, false, InitSession.Stdio.INHERIT,
+                    network.equals("host") ? null : RunCommand::loopbackUp), false, false);
         } catch (RuntimeError e) {
             throw new IOException("RUN " + String.join(" ", process.args()) + ": " + e.getMessage());
         } finally {

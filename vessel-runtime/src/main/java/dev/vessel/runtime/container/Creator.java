@@ -160,6 +160,9 @@ final class Creator {
                         ContainerRuntime.ociState(l.state, Status.CREATING)));
             }
             IdMaps.write(pid, linux);
+            if (o.beforeStart() != null) {
+                o.beforeStart().accept(pid);
+            }
             cg.apply(pid);
             cg.set(dev.vessel.runtime.launch.DeviceRules.forContainer(spec));
             if (spec.process() != null && spec.process().oomScoreAdj() != null) {
