@@ -64,7 +64,8 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.internal.v1.opt"
 TOML
 containerd --address "$SOCK" --root "$T/root" --state "$T/state" --config "$T/config.toml" >"$T/containerd.log" 2>&1 &
 CTD_PID=$!
-for _ in $(seq 100); do c version >/dev/null 2>&1 && break; sleep 0.2; done
+answers() { c version >/dev/null 2>&1; }
+until_true 20 answers
 check "containerd answers on the private socket" c version >/dev/null
 
 busybox_rootfs_tar "$T/image" "$T/layer.tar"
@@ -105,7 +106,8 @@ out=$(c task metrics d1)
 contains "task metrics: memory limit" "33554432" "$out"
 contains "task metrics: pids" "pids.current" "$out"
 c task kill d1
-for _ in $(seq 50); do [ "$(c task ls | awk '$1 == "d1" {print $3}')" = STOPPED ] && break; sleep 0.2; done
+task_stopped() { [ "$(c task ls | awk -v t="$1" '$1 == t {print $3}')" = STOPPED ]; }
+until_true 10 task_stopped d1
 eq "task kill (SIGTERM): stopped" STOPPED "$(c task ls | awk '$1 == "d1" {print $3}')"
 out=$(c task delete d1); code=$?
 check "task delete" test $code -eq 0
@@ -122,11 +124,12 @@ expid=$(pgrep -xf "sleep 3099")
 check "task exec -d: the exec process runs" test -n "$expid"
 contains "task exec -d: the exec process is in the task" "$expid" "$(c task ps cs1)"
 c task kill -s KILL --exec-id long cs1
-for _ in $(seq 50); do kill -0 "$expid" 2>/dev/null || break; sleep 0.2; done
+gone() { ! kill -0 "$1" 2>/dev/null; }
+until_true 10 gone "$expid"
 check "task kill --exec-id: the exec process ends" test ! -e "/proc/$expid"
 eq "task kill --exec-id: the task keeps running" RUNNING "$(c task ls | awk '$1 == "cs1" {print $3}')"
 c task kill -s KILL cs1
-for _ in $(seq 50); do [ "$(c task ls | awk '$1 == "cs1" {print $3}')" = STOPPED ] && break; sleep 0.2; done
+until_true 10 task_stopped cs1
 c task delete cs1 >/dev/null
 c container delete cs1
 
@@ -161,7 +164,7 @@ eq "--cgroup: the task is in the given cgroup" "/$NS/custom" "$(host_cgroup_dir 
 CUSTOM_DIR="$(host_cgroup_dir "$pid" memory)"
 check "--cgroup: its directory exists on the host" test -d "$CUSTOM_DIR"
 c task kill -s KILL g1
-for _ in $(seq 50); do [ "$(c task ls | awk '$1 == "g1" {print $3}')" = STOPPED ] && break; sleep 0.2; done
+until_true 10 task_stopped g1
 c task delete g1 >/dev/null
 c container delete g1
 check "--cgroup: removed after delete" test ! -e "$CUSTOM_DIR"

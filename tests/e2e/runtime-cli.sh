@@ -116,7 +116,7 @@ while True:
     fcntl.ioctl(listener, NOTIF_SEND, bytearray(struct.pack("<QqiI", struct.unpack_from("<Q", notif)[0], 0, -errno, 0)))
 PY
 python3 "$work/seccomp-agent.py" "$work/agent.sock" "$work/agent.json" 28 & agent=$!
-for _ in $(seq 100); do [ -e "$work/agent.json.ready" ] && break; sleep 0.05; done
+until_true 5 test -e "$work/agent.json.ready"
 cp "$B/config.json" "$work/good.json"
 set_json "$B/config.json" 'c["process"]["args"] = ["mkdir", "/x"]; c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW",
     "listenerPath": sys.argv[1].replace("config.json", "../agent.sock"), "listenerMetadata": "e2e",

@@ -126,7 +126,7 @@ for sig in TERM INT; do
     "$V" vm run --net "tap:${tag}s" -- sleep 600 >/dev/null 2>&1 &
     pid=$!
     set +m
-    for _ in $(seq 1 120); do [ -e "/sys/class/net/${tag}s" ] && break; sleep 1; done
+    until_true 120 test -e "/sys/class/net/${tag}s"
     check "SIG$sig: the tap exists while the VM runs" test -e "/sys/class/net/${tag}s"
     sleep 2
     kill -"$sig" "$pid"
@@ -163,7 +163,7 @@ fd = os.open("/dev/net/tun", os.O_RDWR)
 fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH", sys.argv[1].encode(), 0x0002 | 0x1000))  # TUNSETIFF, IFF_TAP|IFF_NO_PI
 print("held", flush=True); time.sleep(120)' "${tag}b" > "$work/busy" &
 busy_pid=$!
-for _ in $(seq 1 50); do grep -q held "$work/busy" 2>/dev/null && break; sleep 0.1; done
+until_true 5 grep -qs held "$work/busy"
 err=$(vm --net "tap:${tag}b" --disk "$work/disk.img" -- true 2>&1 >/dev/null); code=$?
 check "tap in use: non-zero exit" test $code -ne 0
 eq "tap in use: one line" 1 "$(printf '%s\n' "$err" | wc -l)"

@@ -141,7 +141,7 @@ storage: {filesystem: {rootdirectory: $work/registry}, delete: {enabled: true}}
 http: {addr: $REG}
 YML
 docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 & reg_pid=$!
-for _ in $(seq 50); do curl -fs "http://$REG/v2/" >/dev/null && break; sleep 0.1; done
+until_true 5 curl -fso /dev/null "http://$REG/v2/"
 check "tag for the registry" "$V" image tag e2e/busybox:1 "$REG/e2e/busybox:1"
 check "push to the local registry" "$V" push --tls-verify=false "$REG/e2e/busybox:1"
 contains "skopeo inspects what vessel pushed" '"Digest"' "$(skopeo inspect --tls-verify=false "docker://$REG/e2e/busybox:1")"
@@ -165,7 +165,7 @@ storage: {filesystem: {rootdirectory: $work/tls-registry}}
 http: {addr: $TREG, tls: {certificate: $work/tls.crt, key: $work/tls.key}}
 YML
 docker-registry serve "$work/tls.yml" >"$work/tls-registry.log" 2>&1 & tls_pid=$!
-for _ in $(seq 50); do curl -fs --cacert "$work/ca.crt" "https://$TREG/v2/" >/dev/null && break; sleep 0.1; done
+until_true 5 curl -fso /dev/null --cacert "$work/ca.crt" "https://$TREG/v2/"
 check "tag for the HTTPS registry" "$V" image tag "$REG/e2e/busybox:1" "$TREG/e2e/busybox:1"
 out=$("$V" push "$TREG/e2e/busybox:1" 2>&1); check "push to an HTTPS registry with an unknown CA fails" test $? -ne 0
 contains "the error says where the CA goes" "/etc/containers/certs.d/$TREG/ca.crt, or use --tls-verify=false" "$out"
