@@ -1,6 +1,7 @@
 package dev.vessel.cli;
 
 import dev.vessel.runtime.RuntimeError;
+import dev.vessel.runtime.cli.Commands;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -13,10 +14,7 @@ import picocli.CommandLine.Command;
         description = "Run isolated workloads: containers from images.")
 public final class VesselMain implements Callable<Integer> {
 
-    /**
-     * The commands. Picocli builds each one's model by reflection on every call, so only the
-     * one being run is registered (all of them for help and errors), as in vessel-runtime.
-     */
+    /** The commands, of which only the one being run is registered ({@link Commands}). */
     static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
 
     static {
@@ -49,13 +47,7 @@ public final class VesselMain implements Callable<Integer> {
 
     /** The command line with {@code command} registered, or every command when it is null or unknown (help, errors). */
     static CommandLine commandLine(String command) {
-        CommandLine cl = new CommandLine(new VesselMain());
-        if (command != null && COMMANDS.containsKey(command)) {
-            cl.addSubcommand(command, COMMANDS.get(command).get());
-        } else {
-            COMMANDS.forEach((name, make) -> cl.addSubcommand(name, make.get()));
-        }
-        return cl;
+        return Commands.line(new VesselMain(), COMMANDS, command);
     }
 
     /** The first argument that is not an option: vessel's own options take no value. */

@@ -20,10 +20,7 @@ import picocli.CommandLine.Mixin;
         description = "Run containers from OCI bundles (a drop-in for runc).")
 public final class RuntimeMain implements Callable<Integer> {
 
-    /**
-     * The verbs. Picocli builds a command's model by reflection, which costs more than the rest
-     * of a short invocation; so only the verb being run is registered (all of them for help).
-     */
+    /** The verbs, of which only the one being run is registered ({@link Commands}). */
     static final Map<String, Supplier<Object>> VERBS = new LinkedHashMap<>();
 
     static {
@@ -66,12 +63,7 @@ public final class RuntimeMain implements Callable<Integer> {
 
     /** The command line with {@code verb} registered, or every verb when it is null or unknown (help, errors). */
     static CommandLine commandLine(String verb) {
-        CommandLine cl = new CommandLine(new RuntimeMain());
-        if (verb != null && VERBS.containsKey(verb)) {
-            cl.addSubcommand(verb, VERBS.get(verb).get());
-        } else {
-            VERBS.forEach((name, make) -> cl.addSubcommand(name, make.get()));
-        }
+        CommandLine cl = Commands.line(new RuntimeMain(), VERBS, verb);
         cl.getSubcommands().values().stream().distinct().forEach(RuntimeMain::addHelp); // "ls" is list again
         return cl;
     }
