@@ -66,31 +66,14 @@ public final class NetDevices {
 
     /** SIOCGIFFLAGS, then SIOCSIFFLAGS with IFF_UP added, on a datagram socket of the current thread's namespace. */
     private static void setFlag(byte[] ifname, String name) {
-        withIfreq(ifname, name, (s, ifr) -> {
-            ifr.set(JAVA_SHORT, IFNAMSIZ, (short) (ifr.get(JAVA_SHORT, IFNAMSIZ) | IFF_UP));
-            LinuxException.check(LibC.ioctl(s, SIOCSIFFLAGS, ifr), "ioctl(SIOCSIFFLAGS, " + name + " up)");
-            return null;
-        });
-    }
-
-    /** The flags of interface {@code name} in this thread's network namespace (for tests and checks). */
-    public static short flags(String name) {
-        return withIfreq(name.getBytes(StandardCharsets.US_ASCII), name, (s, ifr) -> ifr.get(JAVA_SHORT, IFNAMSIZ));
-    }
-
-    private interface IfreqUse<T> {
-        T apply(int socket, MemorySegment ifr);
-    }
-
-    /** An ifreq for {@code ifname} filled by SIOCGIFFLAGS on a fresh AF_INET datagram socket, handed to {@code use}. */
-    private static <T> T withIfreq(byte[] ifname, String name, IfreqUse<T> use) {
         int s = LinuxException.check(Sockets.socket(Fds.AF_INET, Fds.SOCK_DGRAM | Fds.SOCK_CLOEXEC, 0),
                 "socket(AF_INET, SOCK_DGRAM)");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ifr = arena.allocate(IFREQ_SIZE);
             MemorySegment.copy(ifname, 0, ifr, JAVA_BYTE, 0, ifname.length);
             LinuxException.check(LibC.ioctl(s, SIOCGIFFLAGS, ifr), "ioctl(SIOCGIFFLAGS, " + name + ")");
-            return use.apply(s, ifr);
+            ifr.set(JAVA_SHORT, IFNAMSIZ, (short) (ifr.get(JAVA_SHORT, IFNAMSIZ) | IFF_UP));
+            LinuxException.check(LibC.ioctl(s, SIOCSIFFLAGS, ifr), "ioctl(SIOCSIFFLAGS, " + name + " up)");
         } finally {
             LibC.close(s);
         }

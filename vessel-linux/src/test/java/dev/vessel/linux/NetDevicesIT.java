@@ -23,7 +23,7 @@ class NetDevicesIT {
     @Test
     void bringsLoopbackUpInAnotherNamespaceOnly() throws Exception {
         String ours = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
-        short ourFlags = NetDevices.flags("lo");
+        String ourLo = ip("-o", "link", "show", "lo");
         // ip(8), not /sys/class/net, which shows the namespace sysfs was mounted in.
         Process p = inNewNetns("ip -o link show lo; read x; ip -o link show lo");
         try {
@@ -42,7 +42,16 @@ class NetDevicesIT {
             p.destroyForcibly();
         }
         assertEquals(ours, Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString(), "this thread stayed home");
-        assertEquals(ourFlags, NetDevices.flags("lo"), "our own loopback is untouched");
+        assertEquals(ourLo, ip("-o", "link", "show", "lo"), "our own loopback is untouched");
+    }
+
+    private static String ip(String... args) throws Exception {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("ip"));
+        cmd.addAll(java.util.List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+        return out;
     }
 
     @Test
