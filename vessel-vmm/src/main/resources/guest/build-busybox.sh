@@ -3,7 +3,9 @@
 # patches applied by dpkg-source) using Debian's gcc-riscv64-linux-gnu and its riscv64 libc.
 # Usage: build-busybox.sh OUT_DIR
 # Leaves OUT_DIR/busybox, OUT_DIR/busybox.links (applet paths) and OUT_DIR/config.
-set -euo pipefail
+set -eEuo pipefail
+# Whatever fails, its reason is the last line of the log the caller names.
+trap 'echo "build-busybox: failed (exit $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 out=$1
 jobs=${VESSEL_BUILD_JOBS:-2}
@@ -22,18 +24,30 @@ if ((${#missing[@]})); then
     apt-get install -y -qq "${missing[@]}" >&2 || { apt-get update -qq >&2 && apt-get install -y -qq "${missing[@]}" >&2; }
 fi
 
-# apt-get source needs deb-src entries; add them for the mirror the system already uses.
+# apt-get source needs deb-src entries; add them for the mirror the system already uses. The
+# mirror may be in the one-line sources.list or in deb822 .sources files (a fresh Debian 12 has
+# only /etc/apt/sources.list.d/debian.sources); apt-config says where apt itself looks, so
+# APT_CONFIG moves all of it (the asset tests run this script against a scratch apt setup).
 if ! apt-cache showsrc busybox 2>/dev/null | grep -q '^Package: busybox'; then
     if [[ $(id -u) != 0 ]]; then
         echo "build-busybox: no deb-src entry for busybox (add a deb-src line for your Debian mirror and run apt-get update)" >&2
         exit 2
     fi
-    . /etc/os-release
-    mirror=$(grep -rhoE '(URIs:|deb) +https?://[^ ]*debian/?' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null \
-        | grep -v security | head -n1 | awk '{print $2}')
+    eval "$(apt-config shell sourcelist Dir::Etc::sourcelist/f sourceparts Dir::Etc::sourceparts/d)"
+    sourceparts=${sourceparts%/}
+    lists=()
+    for f in "$sourcelist" "$sourceparts"/*.list "$sourceparts"/*.sources; do
+        if [[ -f $f ]]; then lists+=("$f"); fi
+    done
+    mirror=""
+    if ((${#lists[@]})); then
+        mirror=$(grep -hoE '^[[:space:]]*(URIs:|deb)[[:space:]]+https?://[^[:space:]]*' "${lists[@]}" \
+            | grep -v security | awk '{print $2}' | head -n1 || true)
+    fi
     mirror=${mirror:-http://deb.debian.org/debian}
-    echo "build-busybox: adding deb-src for $mirror $VERSION_CODENAME" >&2
-    cat > /etc/apt/sources.list.d/vessel-deb-src.sources <<SRC
+    . /etc/os-release
+    echo "build-busybox: adding deb-src for $mirror $VERSION_CODENAME in $sourceparts/vessel-deb-src.sources" >&2
+    cat > "$sourceparts/vessel-deb-src.sources" <<SRC
 Types: deb-src
 URIs: $mirror
 Suites: $VERSION_CODENAME $VERSION_CODENAME-updates
@@ -47,7 +61,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/vessel-busybox.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 echo "build-busybox: fetching Debian's busybox source package" >&2
-apt-get source --download-only -qq busybox >&2 2>/dev/null || apt-get source --download-only busybox >&2
+apt-get source --download-only -qq busybox >&2
 dpkg-source --no-check -x ./busybox_*.dsc src >&2
 cd src
 

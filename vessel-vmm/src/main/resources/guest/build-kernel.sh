@@ -3,7 +3,9 @@
 # Usage: build-kernel.sh CONFIG_FRAGMENT OUT_DIR
 # Leaves OUT_DIR/Image and OUT_DIR/config; writes into OUT_DIR.partial first so an interrupted
 # build never looks finished. Installs its packages when run as root and they are missing.
-set -euo pipefail
+set -eEuo pipefail
+# Whatever fails, its reason is the last line of the log the caller names.
+trap 'echo "build-kernel: failed (exit $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 fragment=$(realpath "$1")
 out=$2

@@ -155,6 +155,7 @@ final class AssetBuild {
         Path log = out.resolveSibling(out.getFileName() + ".log");
         long start = System.nanoTime();
         Process p = null;
+        String last = ""; // the script's last words: why it failed, when it did
         try {
             Files.write(scriptFile, script);
             List<String> command = new ArrayList<>(List.of("bash", scriptFile.toString()));
@@ -168,6 +169,9 @@ final class AssetBuild {
                  Writer w = Files.newBufferedWriter(log)) {
                 String prefix = "build-" + name + ": ";
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    if (!line.isBlank()) {
+                        last = line;
+                    }
                     w.write(line);
                     w.write('\n');
                     if (line.startsWith(prefix)) {
@@ -178,7 +182,8 @@ final class AssetBuild {
             int status = p.waitFor();
             heartbeat.interrupt();
             if (status != 0 || !Files.isDirectory(out)) {
-                throw new IOException("building the guest " + name + " failed (exit " + status + "); the build log is " + log);
+                throw new IOException("building the guest " + name + " failed (exit " + status + ")"
+                        + (last.isEmpty() ? ", printing nothing" : ": " + last) + "; the build log is " + log);
             }
             progress.printf("vessel: guest %s ready after %ds%n", name, seconds(start));
         } catch (InterruptedException e) {

@@ -55,7 +55,8 @@ class AssetBuildTest {
     void aFailedBuildLeavesNothingThatLooksFinished() {
         AssetBuild b = build("mkdir -p \"$out.partial\"\necho 'compiler exploded' >&2\nexit 7\n", "v1");
         IOException e = assertThrows(IOException.class, () -> b.ensure(cache, progress, List.of()));
-        assertTrue(e.getMessage().contains("exit 7") && e.getMessage().contains(".log"), e.getMessage());
+        assertTrue(e.getMessage().contains("exit 7): compiler exploded; the build log is ")
+                && e.getMessage().endsWith(".log"), e.getMessage());
         assertFalse(Files.exists(cache.resolve("fake-" + b.key())));
     }
 }
