@@ -58,7 +58,7 @@ vessel_ensure_built() {
     fi
     # Only the modules the dist is built from (vessel-cli and what it depends on) count.
     if [ -f "$stamp" ] && [ -z "$(find "$VESSEL_HOME/pom.xml" "$VESSEL_HOME/vessel-linux" "$VESSEL_HOME/vessel-runtime" \
-            "$VESSEL_HOME/vessel-image" "$VESSEL_HOME/vessel-vmm" "$VESSEL_HOME/vessel-cli" -path '*/target' -prune -o \
+            "$VESSEL_HOME/vessel-image" "$VESSEL_HOME/vessel-engine" "$VESSEL_HOME/vessel-vmm" "$VESSEL_HOME/vessel-cli" -path '*/target' -prune -o \
             \( -name '*.java' -o -name '*.c' -o -name 'pom.xml' \) -newer "$stamp" -print -quit 2>/dev/null)" ]; then
         return 0
     fi
