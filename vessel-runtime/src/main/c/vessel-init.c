@@ -38,6 +38,12 @@
  *   [DETACH: the helper exits 0]
  *   [MONITOR: the helper forwards SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH]
  *   <-------------------------------- EXIT(wait status); exit code, or 128 + signal
+ *   [SUPERVISE: the helper is the container's monitor (conmon's role) for an engine that may
+ *    die at any moment. From the start it is in a session of its own (no terminal's signals
+ *    reach it) and a child subreaper; it forwards nothing. When the container process exits it
+ *    writes the RECORD_EXIT file (temp file, fsync, rename: "status S\ntime SECONDS.NANOS\n",
+ *    S the wait status, the time CLOCK_REALTIME), then sends EXIT (Java may be gone: ignored),
+ *    then reaps every other child left to it until it has none, and exits.]
  *
  *   Java starts the helper from a sealed memfd copy of this binary, and the child is
  *   non-dumpable until its exec: before the exec it may be visible inside a container (exec,
@@ -63,6 +69,7 @@
  *                                  u32 mode (1 DETACH, 2 MONITOR), u32 op count
  *                    1..33  OP     the op's fields, in the order of OPS below
  *                    0x101  GO     (empty)
+ *                   (u32 mode 3 SUPERVISE; its plan holds a RECORD_EXIT op before CLONE)
  *                    0x103  RESUME (empty): the hooks of SYNC_HOOKS have run, go on
  *   helper -> child  0x102  LISTENER_TAKEN (empty): the helper holds its copy of the listener
  *                    0x103  RESUME (relayed as it came)
@@ -115,6 +122,7 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -156,7 +164,8 @@
     X(31, EXEC, "ssLL")                 \
     X(32, CONSOLE, "usuu")              \
     X(33, JOIN_SESSION_KEYRING, "suu")  \
-    X(34, SYNC_HOOKS, "")
+    X(34, SYNC_HOOKS, "")               \
+    X(35, RECORD_EXIT, "s")
 
 #define X_ENUM(code, name, fields) OP_##name = code,
 enum { OPS(X_ENUM) OP_LAST };
@@ -166,7 +175,7 @@ static const char *const FORMAT[] = {OPS(X_FORMAT)};
 enum { MSG_HEADER = 0x100, MSG_GO = 0x101, MSG_LISTENER_TAKEN = 0x102, MSG_RESUME = 0x103, MSG_PID = 0x200,
        MSG_READY = 0x201, MSG_EXECED = 0x202, MSG_ERROR = 0x203, MSG_EXIT = 0x204, MSG_LISTENER = 0x205,
        MSG_HOOKS = 0x206 };
-enum { MODE_DETACH = 1, MODE_MONITOR = 2 };
+enum { MODE_DETACH = 1, MODE_MONITOR = 2, MODE_SUPERVISE = 3 };
 #define PLAN_MAGIC 0x504c5356u
 #define PLAN_VERSION 1u
 #define PLAN_INDEX 0xffffffffu
@@ -185,6 +194,7 @@ struct op {
 
 static int channel = -1;    /* to Java */
 static int sync_fd = -1;    /* helper <-> child */
+static const char *exit_record; /* SUPERVISE: where the exit status is written (RECORD_EXIT) */
 
 /* ---------------------------------------------------------------- framing */
 
@@ -950,6 +960,9 @@ static int run_op(struct op *op) {
         return op_console((int)n[0], s[0], (unsigned short)n[1], (unsigned short)n[2]);
     case OP_JOIN_SESSION_KEYRING:
         return op_join_session_keyring(op);
+    case OP_RECORD_EXIT:
+        exit_record = op->s[0];
+        return 0;
     case OP_SYNC_HOOKS:
         return op_sync_hooks();
     }
@@ -1077,6 +1090,42 @@ static void monitor(pid_t pid, const sigset_t *forward) {
     }
 }
 
+/* SUPERVISE: the exit record, written so that a reader never sees half of it. */
+static void write_exit_record(int status) {
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    char tmp[4096], text[96];
+    int n = snprintf(tmp, sizeof tmp, "%s.tmp", exit_record);
+    int len = snprintf(text, sizeof text, "status %d\ntime %lld.%09ld\n", status, (long long)now.tv_sec, now.tv_nsec);
+    if (n <= 0 || (size_t)n >= sizeof tmp)
+        return;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return; /* nowhere to write: the engine sees the process gone without a record */
+    int ok = write(fd, text, (size_t)len) == len && fsync(fd) == 0;
+    close(fd);
+    if (!ok || rename(tmp, exit_record) < 0)
+        unlink(tmp);
+}
+
+/* SUPERVISE: wait for the container process, record its exit, then reap what is left to us. */
+static void supervise(pid_t pid) {
+    int status;
+    for (;;) {
+        pid_t w = waitpid(-1, &status, 0);
+        if (w == pid)
+            break;
+        if (w < 0 && errno != EINTR)
+            _exit(255); /* cannot happen while our own child is unreaped */
+    }
+    write_exit_record(status);
+    send_u32(MSG_EXIT, (uint32_t)status);
+    /* Orphans of a container without a pid namespace of its own were reparented to us. */
+    while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+        ;
+    _exit(0);
+}
+
 int main(int argc, char **argv) {
     char *end = "";
     long preserved = argc > 1 ? strtol(argv[1], &end, 10) : 0;
@@ -1100,7 +1149,7 @@ int main(int argc, char **argv) {
         fail_plan(PLAN_INDEX, r < 0 ? r : -EPROTO);
     memcpy(header, payload, sizeof header);
     if (header[0] != PLAN_MAGIC || header[1] != PLAN_VERSION ||
-        (header[2] != MODE_DETACH && header[2] != MODE_MONITOR) || header[3] > 100000)
+        (header[2] != MODE_DETACH && header[2] != MODE_MONITOR && header[2] != MODE_SUPERVISE) || header[3] > 100000)
         fail_plan(PLAN_INDEX, -EPROTO);
     uint32_t mode = header[2], count = header[3], clone_index = count;
     struct op *ops = calloc(count + 1, sizeof *ops);
@@ -1116,7 +1165,10 @@ int main(int argc, char **argv) {
             clone_index = i;
         /* Only joining namespaces and writing their files make sense before the clone. */
         if (clone_index == count && type != OP_SET_NS && type != OP_UNSHARE && type != OP_WRITE_FILE &&
-            type != OP_CLONE)
+            type != OP_CLONE && type != OP_RECORD_EXIT)
+            fail_plan(i, -EINVAL);
+        /* ... and recording the exit only there, and only for a supervising helper. */
+        if (type == OP_RECORD_EXIT && (clone_index != count || mode != MODE_SUPERVISE))
             fail_plan(i, -EINVAL);
         /* Every namespace is opened before any is joined, as runc's nsexec does: once in the
          * container's user namespace, /proc/PID/ns of a process that is not dumpable yet (one
@@ -1135,6 +1187,18 @@ int main(int argc, char **argv) {
     }
     if (clone_index == count)
         fail_plan(count, -EINVAL); /* nothing to clone: the plan has no CLONE */
+    if (mode == MODE_SUPERVISE) {
+        int recorded = 0;
+        for (uint32_t i = 0; i < clone_index; i++)
+            recorded |= ops[i].type == OP_RECORD_EXIT;
+        if (!recorded)
+            fail_plan(clone_index, -EINVAL); /* a supervisor must know where the exit goes */
+        /* Outlive the engine: no terminal's signals, no SIGPIPE from a channel whose reader died,
+         * and every orphan of the container reparented to us rather than to the host's init. */
+        signal(SIGPIPE, SIG_IGN);
+        if ((getsid(0) != getpid() && setsid() < 0) || prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+            fail_plan(clone_index, err());
+    }
 
     for (uint32_t i = 0; i < clone_index; i++)
         if ((r = run_op(&ops[i])) < 0)
@@ -1213,6 +1277,8 @@ int main(int argc, char **argv) {
     (void)send_frame(channel, MSG_EXECED, NULL, 0);
     if (mode == MODE_DETACH)
         return 0;
+    if (mode == MODE_SUPERVISE)
+        supervise((pid_t)pid);
     monitor((pid_t)pid, &forward);
     return 255;
 }

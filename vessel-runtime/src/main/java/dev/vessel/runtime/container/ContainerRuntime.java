@@ -43,6 +43,15 @@ public final class ContainerRuntime {
         new Creator(store, initBinary).create(o);
     }
 
+    /**
+     * Creates and starts the container under a monitor of its own that outlives this process
+     * and writes its exit to {@code o.exitRecord()} ({@link SupervisedContainer}): the engine's
+     * way, where {@link #run} is runc's.
+     */
+    public SupervisedContainer supervise(CreateOptions o) {
+        return new Creator(store, initBinary).supervise(o);
+    }
+
     public int run(CreateOptions o, boolean detach, boolean keep) {
         return new Creator(store, initBinary).run(o, detach, keep, this);
     }

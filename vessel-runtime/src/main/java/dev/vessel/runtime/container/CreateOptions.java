@@ -13,7 +13,16 @@ import java.util.function.IntConsumer;
  * docker's "none" network does), as CNI plugins do between create and start.
  */
 public record CreateOptions(String id, Path bundle, Path consoleSocket, Path pidFile, int preserveFds, boolean noPivot,
-                            boolean noNewKeyring, InitSession.Stdio stdio, IntConsumer beforeStart) {
+                            boolean noNewKeyring, InitSession.Stdio stdio, IntConsumer beforeStart, Path exitRecord) {
+
+    /**
+     * {@code exitRecord}: where the container's monitor writes its exit, for
+     * {@link ContainerRuntime#supervise}; null for the runc verbs.
+     */
+    public CreateOptions(String id, Path bundle, Path consoleSocket, Path pidFile, int preserveFds, boolean noPivot,
+                         boolean noNewKeyring, InitSession.Stdio stdio, IntConsumer beforeStart) {
+        this(id, bundle, consoleSocket, pidFile, preserveFds, noPivot, noNewKeyring, stdio, beforeStart, null);
+    }
 
     public CreateOptions(String id, Path bundle, Path consoleSocket, Path pidFile, int preserveFds, boolean noPivot,
                          boolean noNewKeyring) {

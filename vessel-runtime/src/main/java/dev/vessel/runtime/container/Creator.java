@@ -67,6 +67,22 @@ final class Creator {
         return code;
     }
 
+    /**
+     * Starts the container under a monitor that outlives this process (vessel-init in SUPERVISE
+     * mode): it records the exit in {@code o.exitRecord()}. The caller owns the returned handle.
+     */
+    SupervisedContainer supervise(CreateOptions o) {
+        if (o.exitRecord() == null) {
+            throw new IllegalArgumentException("supervise needs CreateOptions.exitRecord");
+        }
+        Launched l = launch(o, false, false);
+        l.commit();
+        Helper helper = l.helper;
+        l.helper = null; // the handle owns it now: closing l must not close the session
+        l.close();
+        return new SupervisedContainer(o.id(), l.state.pid(), helper);
+    }
+
     /** A started container with its helper session; closing rolls back unless committed. */
     private static final class Launched implements AutoCloseable {
         final Rollback rollback = new Rollback();
@@ -144,7 +160,9 @@ final class Creator {
                     listen + o.preserveFds(), monitor, cg.paths(), terminal ? 3 + listen + o.preserveFds() : -1,
                     o.noNewKeyring() ? null : PlanBuilder.sessionKeyring(o.id())));
             try {
-                l.helper = Helper.start(initBinary, steps, monitor, listen + o.preserveFds(),
+                LaunchPlan.Mode mode = o.exitRecord() != null ? LaunchPlan.Mode.SUPERVISE
+                        : monitor ? LaunchPlan.Mode.MONITOR : LaunchPlan.Mode.DETACH;
+                l.helper = Helper.start(initBinary, steps, mode, o.exitRecord(), listen + o.preserveFds(),
                         socket >= 0 ? List.of(socket) : List.of(), o.stdio());
             } finally {
                 if (socket >= 0) {

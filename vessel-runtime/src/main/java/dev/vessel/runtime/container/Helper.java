@@ -33,7 +33,16 @@ final class Helper implements AutoCloseable {
 
     static Helper start(Path init, List<LaunchPlan.Step> steps, boolean monitor, int preserveFds, List<Integer> extraFds,
                         InitSession.Stdio stdio) {
-        LaunchPlan.Builder b = LaunchPlan.builder(monitor ? LaunchPlan.Mode.MONITOR : LaunchPlan.Mode.DETACH);
+        return start(init, steps, monitor ? LaunchPlan.Mode.MONITOR : LaunchPlan.Mode.DETACH, null, preserveFds, extraFds, stdio);
+    }
+
+    /** {@code exitRecord}: the SUPERVISE helper's record file (null in the other modes). */
+    static Helper start(Path init, List<LaunchPlan.Step> steps, LaunchPlan.Mode mode, Path exitRecord, int preserveFds,
+                        List<Integer> extraFds, InitSession.Stdio stdio) {
+        LaunchPlan.Builder b = LaunchPlan.builder(mode);
+        if (exitRecord != null) {
+            b.add(new Op.RecordExit(exitRecord.toString()), "the exit record " + exitRecord);
+        }
         steps.forEach(s -> b.add(s.op(), s.label()));
         List<Integer> fds = new ArrayList<>();
         for (int i = 0; i < preserveFds; i++) {
@@ -81,6 +90,10 @@ final class Helper implements AutoCloseable {
     /** The container's exit code in the shell's convention (128+n for signal n). */
     int awaitExit() {
         return mapped(session::awaitExit).shellCode();
+    }
+
+    int helperPid() {
+        return session.helperPid();
     }
 
     @Override

@@ -188,8 +188,8 @@ public final class InitSession implements AutoCloseable {
 
     /** MONITOR mode: waits for the container process to exit and returns its wait status. */
     public WaitStatus awaitExit() {
-        if (plan.mode() != LaunchPlan.Mode.MONITOR) {
-            throw new IllegalStateException("awaitExit needs a MONITOR plan; in DETACH mode the helper does not wait");
+        if (plan.mode() == LaunchPlan.Mode.DETACH) {
+            throw new IllegalStateException("awaitExit needs a MONITOR or SUPERVISE plan; in DETACH mode the helper does not wait");
         }
         int[] frame;
         long bound = timeoutMillis;
@@ -226,12 +226,19 @@ public final class InitSession implements AutoCloseable {
     /**
      * Releases the session. If the launch did not complete (no READY/EXECED, or MONITOR mode
      * without the exit seen), the container process and the helper are killed first. The helper
-     * is always reaped.
+     * is reaped, except a SUPERVISE helper of a launched container: that one goes on watching
+     * the container, and is reaped by {@link #awaitExit()} (call it before this) or, once this
+     * process has gone, by the host.
      */
     @Override
     public void close() {
-        boolean complete = launched && (plan.mode() == LaunchPlan.Mode.DETACH || exited);
+        boolean complete = launched && (plan.mode() != LaunchPlan.Mode.MONITOR || exited);
         try {
+            if (complete && plan.mode() == LaunchPlan.Mode.SUPERVISE && !exited) {
+                // The supervisor goes on without us: it is not killed, and whoever called
+                // awaitExit (or nobody, once this process is gone) reaps it.
+                return;
+            }
             if (!complete && pidfd >= 0) {
                 ignoreEsrch(() -> Processes.pidfdSendSignal(pidfd, Signals.SIGKILL));
             }

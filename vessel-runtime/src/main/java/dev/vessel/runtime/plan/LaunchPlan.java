@@ -16,7 +16,13 @@ public final class LaunchPlan {
         /** The helper exits after READY (or EXECED); the container is reparented, as with runc. */
         DETACH(1),
         /** The helper stays the parent, forwards signals and reports the exit status. */
-        MONITOR(2);
+        MONITOR(2),
+        /**
+         * The helper is the container's monitor for an engine that may die: in a session of its
+         * own, a subreaper, it writes the exit to the plan's {@link Op.RecordExit} file and
+         * reports it if anyone still listens (conmon's role).
+         */
+        SUPERVISE(3);
 
         final int code;
 

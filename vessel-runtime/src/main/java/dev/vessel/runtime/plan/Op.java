@@ -21,6 +21,12 @@ public sealed interface Op {
     /** setns(open(path), nstype): join an existing namespace. */
     record SetNs(String path, int nsType) implements Op {}
 
+    /**
+     * Where a SUPERVISE helper writes the container process's exit ("status S\ntime T\n"),
+     * atomically, when it exits: the record that outlives the engine (see vessel-init.c).
+     */
+    record RecordExit(String path) implements Op {}
+
     /** unshare(flags) in the helper itself (used for CLONE_NEWTIME before writing offsets). */
     record Unshare(long flags) implements Op {}
 

@@ -31,6 +31,7 @@ final class PlanEncoder {
     static int code(Op op) {
         return switch (op) {
             case Op.SetNs _ -> 1;
+            case Op.RecordExit _ -> 35;
             case Op.Unshare _ -> 2;
             case Op.Clone _ -> 3;
             case Op.SetSid _ -> 4;
