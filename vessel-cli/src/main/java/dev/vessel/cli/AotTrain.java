@@ -1,5 +1,7 @@
 package dev.vessel.cli;
 
+import dev.vessel.engine.container.RunFlags;
+import dev.vessel.engine.container.SecurityOpts;
 import dev.vessel.linux.Processes;
 import dev.vessel.runtime.cli.TrainingScratch;
 import java.io.IOException;

@@ -1,5 +1,8 @@
 package dev.vessel.cli;
 
+import dev.vessel.engine.container.Storage;
+import dev.vessel.engine.container.Images;
+import dev.vessel.engine.container.RuntimeBuildExecutor;
 import dev.vessel.image.Image;
 import dev.vessel.image.ImageService;
 import dev.vessel.image.build.BuildException;

@@ -1,5 +1,8 @@
 package dev.vessel.cli;
 
+import dev.vessel.engine.container.Storage;
+import dev.vessel.engine.container.ContainerBundle;
+import dev.vessel.engine.container.Images;
 import dev.vessel.linux.Fds;
 import dev.vessel.linux.Signals;
 import dev.vessel.runtime.container.ContainerRuntime;

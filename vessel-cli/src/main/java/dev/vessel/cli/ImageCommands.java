@@ -1,5 +1,6 @@
 package dev.vessel.cli;
 
+import dev.vessel.engine.container.Images;
 import dev.vessel.image.DiskUsage;
 import dev.vessel.image.ImageService;
 import dev.vessel.image.ImageSummary;

@@ -1,8 +1,15 @@
 package dev.vessel.cli;
 
+import dev.vessel.engine.container.Storage;
+import dev.vessel.engine.container.ContainerBundle;
+import dev.vessel.engine.container.Images;
+import dev.vessel.engine.container.Loopback;
+import dev.vessel.engine.container.UsernsAllocations;
+import dev.vessel.engine.container.ContainerIdMaps;
+import dev.vessel.engine.container.UsernsMode;
+import dev.vessel.engine.container.RunFlags;
+import dev.vessel.engine.container.SecurityOpts;
 import dev.vessel.linux.Fds;
-import dev.vessel.linux.LinuxException;
-import dev.vessel.linux.NetDevices;
 import dev.vessel.runtime.RuntimeError;
 import dev.vessel.runtime.container.ContainerRuntime;
 import dev.vessel.runtime.container.CreateOptions;
@@ -138,7 +145,7 @@ final class RunCommand implements Callable<Integer> {
             int code;
             try {
                 code = rt.run(new CreateOptions(id, bundle.dir(), null, null, 0, false, false,
-                        devNull < 0 ? InitSession.Stdio.INHERIT : new InitSession.Stdio(devNull, 1, 2), RunCommand::loopbackUp),
+                        devNull < 0 ? InitSession.Stdio.INHERIT : new InitSession.Stdio(devNull, 1, 2), Loopback::up),
                         false, !rm);
             } finally {
                 if (devNull >= 0) {
@@ -171,7 +178,7 @@ final class RunCommand implements Callable<Integer> {
                     Fds.O_WRONLY | Fds.O_CREAT | Fds.O_APPEND | Fds.O_CLOEXEC, 0640);
             try {
                 rt.run(new CreateOptions(id, bundle.dir(), null, null, 0, false, false, new InitSession.Stdio(in, log, log),
-                        RunCommand::loopbackUp), true, true);
+                        Loopback::up), true, true);
             } finally {
                 Fds.close(log);
             }
@@ -188,18 +195,5 @@ final class RunCommand implements Callable<Integer> {
     private static Spec withCallersTerminalSize(Spec spec) {
         ProcessSpec.ConsoleSize size = ContainerRuntime.callerTerminalSize();
         return size == null ? spec : spec.withProcess(spec.process().withConsoleSize(size));
-    }
-
-    /**
-     * The container's own network namespace gets its loopback up before anything of it runs,
-     * as docker's and podman's "none" network has it: the kernel makes lo down, and a program
-     * that talks to 127.0.0.1 would find nothing there.
-     */
-    static void loopbackUp(int pid) {
-        try {
-            NetDevices.up(Path.of("/proc/" + pid + "/ns/net"), "lo");
-        } catch (LinuxException e) {
-            throw new RuntimeError("cannot set the container's loopback up: " + e.getMessage());
-        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.vessel.cli;
+package dev.vessel.engine.container;
 
 import dev.vessel.linux.IdMapping;
 import dev.vessel.runtime.RuntimeError;
@@ -10,25 +10,25 @@ import java.util.List;
  * mappings go into the spec (linux.uidMappings, linux.gidMappings) and into the idmapped views
  * of the image's layers, so the container's ids see the image's owners.
  */
-record ContainerIdMaps(List<Linux.IdMapping> uids, List<Linux.IdMapping> gids) {
+public record ContainerIdMaps(List<Linux.IdMapping> uids, List<Linux.IdMapping> gids) {
 
-    static final ContainerIdMaps HOST = new ContainerIdMaps(List.of(), List.of());
+    public static final ContainerIdMaps HOST = new ContainerIdMaps(List.of(), List.of());
 
-    boolean isHost() {
+    public boolean isHost() {
         return uids.isEmpty();
     }
 
     /** The host uid that the container's root is (0 when uid 0 is not mapped). */
-    long hostRootUid() {
+    public long hostRootUid() {
         return hostOfZero(uids);
     }
 
-    long hostRootGid() {
+    public long hostRootGid() {
         return hostOfZero(gids);
     }
 
     /** Refuses a process user that the namespace does not map (the runtime would refuse it too, naming spec fields). */
-    void checkUser(long uid, long gid, String source) {
+    public void checkUser(long uid, long gid, String source) {
         if (!isHost()) {
             checkMapped("uid", uid, uids, source);
             checkMapped("gid", gid, gids, source);
@@ -47,7 +47,7 @@ record ContainerIdMaps(List<Linux.IdMapping> uids, List<Linux.IdMapping> gids) {
         return String.join(", ", maps.stream().map(m -> m.containerID() + "-" + (m.containerID() + m.size() - 1)).toList());
     }
 
-    static List<IdMapping> toLinux(List<Linux.IdMapping> maps) {
+    public static List<IdMapping> toLinux(List<Linux.IdMapping> maps) {
         return maps.stream().map(m -> new IdMapping(m.containerID(), m.hostID(), m.size())).toList();
     }
 

@@ -1,12 +1,12 @@
-package dev.vessel.cli;
+package dev.vessel.engine.container;
 
 import dev.vessel.runtime.RuntimeError;
 import java.nio.file.Path;
 
 /** Where vessel keeps things (DESIGN.md "State on disk"); overridable for tests with -Dvessel.storage / -Dvessel.runtime.root. */
-record Storage(Path root, Path runtimeRoot, Path initBinary) {
+public record Storage(Path root, Path runtimeRoot, Path initBinary) {
 
-    static Storage defaults() {
+    public static Storage defaults() {
         String init = System.getProperty("vessel.init");
         if (init == null) {
             throw new RuntimeError("vessel-init helper not found: start vessel through bin/vessel (it sets -Dvessel.init)");
@@ -15,7 +15,7 @@ record Storage(Path root, Path runtimeRoot, Path initBinary) {
                 Path.of(System.getProperty("vessel.runtime.root", "/run/vessel/runtime")), Path.of(init));
     }
 
-    Path containers() {
+    public Path containers() {
         return root.resolve("containers");
     }
 }

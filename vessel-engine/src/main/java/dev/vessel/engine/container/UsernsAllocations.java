@@ -1,4 +1,4 @@
-package dev.vessel.cli;
+package dev.vessel.engine.container;
 
 import dev.vessel.runtime.RuntimeError;
 import dev.vessel.runtime.spec.Linux;
@@ -28,10 +28,10 @@ import java.util.OptionalLong;
  * /etc/subgid give to the user {@code containers}, if any; otherwise ids 100000 to 4294967294
  * without every range those files give to anyone (those belong to rootless users).
  */
-final class UsernsAllocations {
+public final class UsernsAllocations {
 
-    static final String RECORD = "userns";
-    static final String POOL_USER = "containers";
+    public static final String RECORD = "userns";
+    public static final String POOL_USER = "containers";
     static final long DEFAULT_POOL_START = 100_000;
     private static final Object IN_PROCESS = new Object();
 
@@ -47,13 +47,13 @@ final class UsernsAllocations {
         this.subgid = subgid;
     }
 
-    static UsernsAllocations of(Storage storage) {
+    public static UsernsAllocations of(Storage storage) {
         return new UsernsAllocations(storage.containers(), storage.root().resolve("userns.lock"),
                 Path.of("/etc/subuid"), Path.of("/etc/subgid"));
     }
 
     /** The container's maps: allocated for auto, as given otherwise; recorded in {@code bundle}. Host: nothing. */
-    ContainerIdMaps assign(UsernsMode mode, Path bundle) {
+    public ContainerIdMaps assign(UsernsMode mode, Path bundle) {
         return switch (mode) {
             case UsernsMode.Host h -> ContainerIdMaps.HOST;
             case UsernsMode.Given g -> locked(() -> record(bundle, g.maps()));
@@ -124,7 +124,7 @@ final class UsernsAllocations {
     }
 
     /** The maps recorded in a bundle directory; {@link ContainerIdMaps#HOST} when there is no record. */
-    static ContainerIdMaps read(Path bundle) throws IOException {
+    public static ContainerIdMaps read(Path bundle) throws IOException {
         List<Linux.IdMapping> uids = new ArrayList<>(), gids = new ArrayList<>();
         List<String> lines;
         try {

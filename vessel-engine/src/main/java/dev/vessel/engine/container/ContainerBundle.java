@@ -1,4 +1,4 @@
-package dev.vessel.cli;
+package dev.vessel.engine.container;
 
 import dev.vessel.image.ImageService;
 import dev.vessel.runtime.RuntimeError;
@@ -18,10 +18,10 @@ import java.util.stream.Stream;
  * derived and, with a user namespace, the record of its host id range ({@link UsernsAllocations});
  * the root filesystem is the container's snapshot (vessel-image), named by root.path.
  */
-record ContainerBundle(Path dir) {
+public record ContainerBundle(Path dir) {
 
     /** Claims the name: a second container with it is refused before anything else is made. */
-    static ContainerBundle reserve(Storage storage, String id) {
+    public static ContainerBundle reserve(Storage storage, String id) {
         dev.vessel.runtime.container.ContainerRuntime.validateId(id);
         Path dir = storage.containers().resolve(id);
         try {
@@ -36,20 +36,20 @@ record ContainerBundle(Path dir) {
     }
 
     /** The annotation that records the image a container was started from, as the user named it (shown by {@code vessel ps}). */
-    static final String IMAGE_ANNOTATION = "dev.vessel.image";
+    public static final String IMAGE_ANNOTATION = "dev.vessel.image";
 
     /** The output of a container started with {@code vessel run -d}, in its directory. */
-    static final String LOG = "container.log";
+    public static final String LOG = "container.log";
 
     /** {@code spec} with {@link #IMAGE_ANNOTATION} added to its annotations. */
-    static Spec withImage(Spec spec, String image) {
+    public static Spec withImage(Spec spec, String image) {
         Map<String, String> a = new LinkedHashMap<>(spec.annotations() == null ? Map.of() : spec.annotations());
         a.put(IMAGE_ANNOTATION, image);
         return new Spec(spec.ociVersion(), spec.process(), spec.root(), spec.hostname(), spec.domainname(), spec.mounts(),
                 spec.hooks(), a, spec.linux());
     }
 
-    void write(Spec spec) {
+    public void write(Spec spec) {
         try {
             Files.writeString(dir.resolve("config.json"), SpecJson.pretty(spec));
         } catch (IOException e) {
@@ -61,7 +61,7 @@ record ContainerBundle(Path dir) {
      * Removes the container's snapshot (unmounting it first), then the bundle: the id range is
      * freed only once no file of the snapshot owned by it is left.
      */
-    void remove(ImageService images) {
+    public void remove(ImageService images) {
         Images.removeSnapshot(images, dir.getFileName().toString());
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {

@@ -1,8 +1,8 @@
-package dev.vessel.cli;
+package dev.vessel.engine.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.vessel.cli.IdRanges.Range;
+import dev.vessel.engine.container.IdRanges.Range;
 import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;

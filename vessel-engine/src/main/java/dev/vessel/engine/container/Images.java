@@ -1,4 +1,4 @@
-package dev.vessel.cli;
+package dev.vessel.engine.container;
 
 import dev.vessel.image.BuiltinImages;
 import dev.vessel.image.Image;
@@ -11,11 +11,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /** Images as `vessel run` uses them: from the store, the built-in busybox, or a pull; then a writable snapshot. */
-final class Images {
+public final class Images {
 
     private Images() {}
 
-    static ImageService service() {
+    public static ImageService service() {
         try {
             return ImageService.defaults(Set.of());
         } catch (IOException e) {
@@ -24,7 +24,7 @@ final class Images {
     }
 
     /** The image named {@code name}: in the store, else the built-in busybox, else pulled. */
-    static Image resolve(ImageService images, String name) {
+    public static Image resolve(ImageService images, String name) {
         try {
             Optional<Image> found = images.store().find(name);
             if (found.isPresent()) {
@@ -43,7 +43,7 @@ final class Images {
      * A mounted, writable snapshot of {@code image} for container {@code id}; with a user
      * namespace, its layers are seen through the container's mapping and its root is the container's root's.
      */
-    static ContainerSnapshot snapshot(ImageService images, String id, Image image, ContainerIdMaps maps) {
+    public static ContainerSnapshot snapshot(ImageService images, String id, Image image, ContainerIdMaps maps) {
         try {
             ContainerSnapshot s = images.snapshots().create(id, image, maps.hostRootUid(), maps.hostRootGid());
             try {
@@ -66,7 +66,7 @@ final class Images {
         }
     }
 
-    static void removeSnapshot(ImageService images, String id) {
+    public static void removeSnapshot(ImageService images, String id) {
         try {
             images.snapshots().remove(id);
         } catch (IOException e) {

@@ -1,4 +1,4 @@
-package dev.vessel.cli;
+package dev.vessel.engine.container;
 
 import dev.vessel.image.ProcessDefaults;
 import dev.vessel.runtime.ByteSize;
@@ -16,12 +16,12 @@ import java.util.HexFormat;
 import java.util.List;
 
 /** docker-run flags, checked, and mapped onto an OCI spec derived from the runtime's default one. */
-record RunFlags(String name, boolean tty, String memory, String cpus, Long pidsLimit, String hostname, List<String> env,
+public record RunFlags(String name, boolean tty, String memory, String cpus, Long pidsLimit, String hostname, List<String> env,
                 String workdir, String user, boolean readOnly, List<String> command, SecurityOpts.Seccomp seccomp) {
 
     static final long CPU_PERIOD = 100_000;
 
-    String id() {
+    public String id() {
         if (name != null) {
             return name;
         }
@@ -31,7 +31,7 @@ record RunFlags(String name, boolean tty, String memory, String cpus, Long pidsL
     }
 
     /** Flag checks that need no image: done before anything is pulled or made. */
-    void check() {
+    public void check() {
         for (String e : env) {
             if (!e.contains("=") || e.startsWith("=")) {
                 throw new RuntimeError("--env \"" + e + "\": use NAME=VALUE");
@@ -44,12 +44,12 @@ record RunFlags(String name, boolean tty, String memory, String cpus, Long pidsL
     }
 
     /** The container's spec: runc's default, the image's process defaults (flags already applied), the limits. */
-    Spec toSpec(String id, String rootfs, ProcessDefaults image) {
+    public Spec toSpec(String id, String rootfs, ProcessDefaults image) {
         return toSpec(id, rootfs, image, ContainerIdMaps.HOST);
     }
 
     /** As {@link #toSpec(String, String, ProcessDefaults)}, with a new user namespace unless {@code maps} is the host's. */
-    Spec toSpec(String id, String rootfs, ProcessDefaults image, ContainerIdMaps maps) {
+    public Spec toSpec(String id, String rootfs, ProcessDefaults image, ContainerIdMaps maps) {
         Spec base = DefaultSpec.example(false);
         ProcessSpec p = base.process();
         List<String> environment = new ArrayList<>(image.env());
@@ -77,7 +77,7 @@ record RunFlags(String name, boolean tty, String memory, String cpus, Long pidsL
      * devpts refuses a gid= option naming a group that the user namespace does not map (EINVAL):
      * with a small map the tty group (5) is left out and the kernel's default, the opener's gid, applies (as podman does).
      */
-    static List<Mount> mounts(List<Mount> mounts, ContainerIdMaps maps) {
+    public static List<Mount> mounts(List<Mount> mounts, ContainerIdMaps maps) {
         if (maps.isHost()) {
             return mounts;
         }

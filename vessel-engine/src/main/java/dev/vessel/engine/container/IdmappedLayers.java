@@ -1,4 +1,4 @@
-package dev.vessel.cli;
+package dev.vessel.engine.container;
 
 import dev.vessel.image.snapshot.LayerView;
 import dev.vessel.linux.IdmappedMounts;
@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * while the shared layers on disk stay owned by 0. (overlayfs here refuses to be idmapped
  * itself, EINVAL from mount_setattr, but accepts idmapped lower layers; see Snapshotter.)
  */
-final class IdmappedLayers implements LayerView, AutoCloseable {
+public final class IdmappedLayers implements LayerView, AutoCloseable {
 
     private final UserNamespace userns;
 

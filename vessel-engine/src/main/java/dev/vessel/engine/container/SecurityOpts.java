@@ -1,4 +1,4 @@
-package dev.vessel.cli;
+package dev.vessel.engine.container;
 
 import dev.vessel.runtime.RuntimeError;
 import dev.vessel.runtime.seccomp.SeccompProfiles;
@@ -7,34 +7,34 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** docker run's --security-opt, the seccomp part: the default profile, none, or a profile file. */
-final class SecurityOpts {
+public final class SecurityOpts {
 
     private SecurityOpts() {}
 
     /** Which profile a container gets; resolved against its bounding set (Docker's caps-dependent rules). */
-    sealed interface Seccomp {
+    public sealed interface Seccomp {
         dev.vessel.runtime.spec.Seccomp profile(List<String> bounding);
     }
 
-    record DockerDefault() implements Seccomp {
+    public record DockerDefault() implements Seccomp {
         public dev.vessel.runtime.spec.Seccomp profile(List<String> bounding) {
             return SeccompProfiles.dockerDefault(bounding);
         }
     }
 
-    record Unconfined() implements Seccomp {
+    public record Unconfined() implements Seccomp {
         public dev.vessel.runtime.spec.Seccomp profile(List<String> bounding) {
             return null;
         }
     }
 
-    record ProfileFile(Path file) implements Seccomp {
+    public record ProfileFile(Path file) implements Seccomp {
         public dev.vessel.runtime.spec.Seccomp profile(List<String> bounding) {
             return SeccompProfiles.load(file, bounding);
         }
     }
 
-    static Seccomp seccomp(List<String> opts) {
+    public static Seccomp seccomp(List<String> opts) {
         Seccomp chosen = new DockerDefault();
         for (String o : opts) {
             if (!o.startsWith("seccomp=") && !o.startsWith("seccomp:")) {

@@ -1,4 +1,4 @@
-package dev.vessel.cli;
+package dev.vessel.engine.container;
 
 import dev.vessel.runtime.RuntimeError;
 import dev.vessel.runtime.spec.Linux;
@@ -11,20 +11,20 @@ import java.util.List;
  * ({@code auto[:size=N]}), or the mappings given. A map given for only one of uids and gids is
  * used for both.
  */
-sealed interface UsernsMode {
+public sealed interface UsernsMode {
 
     long MAX_ID = 4_294_967_295L; // (uid_t) -1 is not an id, so ranges end below it
     long DEFAULT_SIZE = 65_536;
     String AUTO_FORM = "use host, auto or auto:size=N (e.g. auto:size=65536)";
     String MAP_FORM = "use CONTAINER:HOST:SIZE (e.g. 0:100000:65536)";
 
-    record Host() implements UsernsMode {}
+    public record Host() implements UsernsMode {}
 
-    record Auto(long size) implements UsernsMode {}
+    public record Auto(long size) implements UsernsMode {}
 
-    record Given(ContainerIdMaps maps) implements UsernsMode {}
+    public record Given(ContainerIdMaps maps) implements UsernsMode {}
 
-    static UsernsMode parse(String userns, List<String> uidmap, List<String> gidmap) {
+    public static UsernsMode parse(String userns, List<String> uidmap, List<String> gidmap) {
         boolean maps = !uidmap.isEmpty() || !gidmap.isEmpty();
         if (userns != null && maps) {
             throw new RuntimeError("--userns \"" + userns + "\": cannot be combined with --uidmap/--gidmap, which make a user namespace"

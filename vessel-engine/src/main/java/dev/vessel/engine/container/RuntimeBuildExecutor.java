@@ -1,4 +1,4 @@
-package dev.vessel.cli;
+package dev.vessel.engine.container;
 
 import dev.vessel.image.ProcessDefaults;
 import dev.vessel.image.build.BuildExecutor;
@@ -26,11 +26,11 @@ import java.util.List;
  * network namespace (only lo, up) unless the build asked for the host's network. The step's
  * output goes to the build's terminal.
  */
-final class RuntimeBuildExecutor implements BuildExecutor {
+public final class RuntimeBuildExecutor implements BuildExecutor {
 
     private final Storage storage;
 
-    RuntimeBuildExecutor(Storage storage) {
+    public RuntimeBuildExecutor(Storage storage) {
         this.storage = storage;
     }
 
@@ -62,7 +62,7 @@ final class RuntimeBuildExecutor implements BuildExecutor {
             ContainerRuntime rt = new ContainerRuntime(storage.runtimeRoot(), storage.initBinary());
             System.out.flush();
             return rt.run(new CreateOptions(id, bundle, null, null, 0, false, false, InitSession.Stdio.INHERIT,
-                    network.equals("host") ? null : RunCommand::loopbackUp), false, false);
+                    network.equals("host") ? null : Loopback::up), false, false);
         } catch (RuntimeError e) {
             throw new IOException("RUN " + String.join(" ", process.args()) + ": " + e.getMessage());
         } finally {

@@ -1,4 +1,4 @@
-package dev.vessel.cli;
+package dev.vessel.engine.container;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /** Host id ranges: the subordinate-id file format (subuid(5)) and first-fit allocation in a pool. */
-final class IdRanges {
+public final class IdRanges {
 
     /** {@code size} ids from {@code start}. */
-    record Range(long start, long size) {
+    public record Range(long start, long size) {
         long end() {
             return start + size;
         }
@@ -20,12 +20,12 @@ final class IdRanges {
     }
 
     /** One line of /etc/subuid or /etc/subgid: {@code name:start:count}. */
-    record Subordinate(String owner, Range range) {}
+    public record Subordinate(String owner, Range range) {}
 
     private IdRanges() {}
 
     /** The well-formed lines of a subuid(5) file; others (comments, typos) are skipped, as shadow's tools do. */
-    static List<Subordinate> parseSubordinate(String text) {
+    public static List<Subordinate> parseSubordinate(String text) {
         List<Subordinate> out = new ArrayList<>();
         for (String line : text.split("\n")) {
             String[] f = line.strip().split(":");
@@ -45,7 +45,7 @@ final class IdRanges {
     }
 
     /** The lowest start of {@code size} free ids inside one of {@code pool}'s ranges, avoiding every range in {@code taken}. */
-    static OptionalLong firstFit(List<Range> pool, List<Range> taken, long size) {
+    public static OptionalLong firstFit(List<Range> pool, List<Range> taken, long size) {
         List<Range> sorted = new ArrayList<>(taken);
         sorted.sort(Comparator.comparingLong(Range::start));
         List<Range> ordered = new ArrayList<>(pool);
