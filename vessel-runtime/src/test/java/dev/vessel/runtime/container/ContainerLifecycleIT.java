@@ -47,7 +47,9 @@ class ContainerLifecycleIT extends RootRuntimeTest {
     @Test
     void createStartExecKillDelete() throws Exception {
         // busybox readlink takes one file: one call per namespace (several at once print only its usage).
-        Bundles.create(bundle, "for n in pid mnt net uts ipc; do readlink /proc/self/ns/$n; done > /out/init_ns; sleep 60");
+        // The file appears whole (written aside, then renamed): the test polls for it and must not read it half-written.
+        Bundles.create(bundle, "for n in pid mnt net uts ipc; do readlink /proc/self/ns/$n; done > /out/init_ns.part"
+                + " && mv /out/init_ns.part /out/init_ns; sleep 60");
         rt.create(opts("life"));
         assertEquals("created", rt.state("life").status());
         int pid = rt.state("life").pid();
