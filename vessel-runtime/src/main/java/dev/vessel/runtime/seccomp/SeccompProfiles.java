@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.vessel.runtime.RuntimeError;
+import dev.vessel.runtime.spec.JsonPaths;
 import dev.vessel.runtime.spec.Seccomp;
 import java.io.IOException;
 import java.io.InputStream;
@@ -173,15 +174,8 @@ public final class SeccompProfiles {
 
     /** The failing field as the user wrote it: "syscalls[0].args[0].index". */
     private static String jsonPath(JsonMappingException e) {
-        StringBuilder b = new StringBuilder();
-        for (JsonMappingException.Reference r : e.getPath()) {
-            if (r.getFieldName() != null) {
-                b.append(b.isEmpty() ? "" : ".").append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                b.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return b.isEmpty() ? "(top level)" : b.toString();
+        String p = JsonPaths.of(e.getPath());
+        return p.isEmpty() ? "(top level)" : p;
     }
 
     /** "6.1.0-13-amd64" -> {6, 1}; what cannot be read counts as 0. */

@@ -8,13 +8,13 @@ import java.util.regex.Pattern;
  * JSON paths as users read them: {@code process.user.uid}, {@code mounts[2].destination},
  * {@code linux.sysctl["net.ipv4.ip_forward"]} (map keys that are not plain names are quoted).
  */
-final class JsonPaths {
+public final class JsonPaths {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private JsonPaths() {}
 
-    static String of(List<Reference> refs) {
+    public static String of(List<Reference> refs) {
         StringBuilder b = new StringBuilder();
         for (Reference r : refs) {
             if (r.getFieldName() != null) {
