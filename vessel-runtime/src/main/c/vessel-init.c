@@ -1138,8 +1138,17 @@ int main(int argc, char **argv) {
     for (long i = 0; i < preserved; i++)
         if (dup2(4 + (int)i, 3 + (int)i) < 0)
             fail_plan(PLAN_INDEX, err());
-    if (close(3 + (int)preserved) < 0)
+    /* Nothing else: the JVM's sockets and files are not close-on-exec (the JDK relies on its
+     * own launcher closing them), and a monitor that outlives its engine must not keep the
+     * engine's listening socket, or anything else of it, open. */
+    if (syscall(SYS_close_range, 3u + (unsigned)preserved, (unsigned)channel - 1, 0u) < 0 ||
+        syscall(SYS_close_range, (unsigned)channel + 1, ~0u, 0u) < 0)
         fail_plan(PLAN_INDEX, err());
+    /* ...and the channel down to the first free number, just above the preserved fds. */
+    int low = fcntl(channel, F_DUPFD_CLOEXEC, 3 + (int)preserved);
+    if (low < 0 || close(channel) < 0)
+        fail_plan(PLAN_INDEX, err());
+    channel = low;
 
     uint32_t type, len;
     uint8_t *payload;

@@ -67,6 +67,34 @@ class SupervisedContainerIT {
     }
 
     @Test
+    void theMonitorAndTheContainerKeepNoneOfTheStartersDescriptors() throws Exception {
+        ContainerRuntime rt = runtime();
+        Path bundle = tmp.resolve("b");
+        Bundles.create(bundle, "ls -l /proc/self/fd/ > /out/fds; sleep 600");
+        // A listening socket as an engine's API has: the JDK opens sockets without close-on-exec.
+        try (java.nio.channels.ServerSocketChannel api = java.nio.channels.ServerSocketChannel
+                .open(java.net.StandardProtocolFamily.UNIX)) {
+            api.bind(java.net.UnixDomainSocketAddress.of(tmp.resolve("api.sock")));
+            try (SupervisedContainer c = rt.supervise(new CreateOptions("sup4", bundle, null, null, 0, false, false,
+                    dev.vessel.runtime.plan.InitSession.Stdio.INHERIT, null, tmp.resolve("exit")))) {
+                java.util.List<String> fds;
+                try (var s = Files.list(Path.of("/proc/" + c.monitorPid() + "/fd"))) {
+                    fds = s.map(p -> p.getFileName().toString()).sorted().toList();
+                }
+                for (String fd : fds) {
+                    assertTrue(Integer.parseInt(fd) <= 3, "the monitor holds only stdio and its channel: " + fds);
+                }
+                Poll.until(() -> Files.exists(bundle.resolve("out/fds")) && Files.size(bundle.resolve("out/fds")) > 0);
+                assertFalse(Files.readString(bundle.resolve("out/fds")).contains("socket:"),
+                        "the container holds no socket of ours: " + Files.readString(bundle.resolve("out/fds")));
+                rt.kill("sup4", dev.vessel.linux.Signals.SIGKILL, false);
+                c.awaitExit();
+            }
+        }
+        rt.delete("sup4", true);
+    }
+
+    @Test
     void aKilledContainerIsRecordedAsItsSignalAndTheMonitorGoesOnWithoutItsStarter() throws Exception {
         ContainerRuntime rt = runtime();
         Path bundle = tmp.resolve("b");
