@@ -4,9 +4,11 @@ import dev.vessel.image.BuiltinImages;
 import dev.vessel.image.Image;
 import dev.vessel.image.ImageService;
 import dev.vessel.image.oci.Platform;
+import dev.vessel.image.registry.DockerConfig;
 import dev.vessel.image.snapshot.ContainerSnapshot;
 import dev.vessel.runtime.RuntimeError;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 
@@ -20,6 +22,15 @@ public final class Images {
             return ImageService.defaults(Set.of());
         } catch (IOException e) {
             throw new RuntimeError("image store: " + e.getMessage());
+        }
+    }
+
+    /** An image store and snapshots of their own under {@code root} (a private engine's --root). */
+    public static ImageService service(Path root) {
+        try {
+            return new ImageService(root.resolve("images"), root.resolve("snapshots"), DockerConfig.defaultLocation(), Set.of());
+        } catch (IOException e) {
+            throw new RuntimeError("image store in " + root + ": " + e.getMessage());
         }
     }
 
