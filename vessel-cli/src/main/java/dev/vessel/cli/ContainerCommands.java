@@ -3,6 +3,8 @@ package dev.vessel.cli;
 import dev.vessel.engine.container.Storage;
 import dev.vessel.engine.container.ContainerBundle;
 import dev.vessel.engine.container.Images;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vessel.engine.api.EngineClient;
 import dev.vessel.linux.Fds;
 import dev.vessel.linux.Signals;
 import dev.vessel.runtime.container.ContainerRuntime;
@@ -43,12 +45,30 @@ final class ContainerCommands {
         public Integer call() {
             Storage s = Storage.defaults();
             Instant now = Instant.now();
-            System.out.printf("%-14s %-8s %-9s %-16s %-20s %s%n", "CONTAINER ID", "PID", "STATUS", "CREATED", "IMAGE", "COMMAND");
+            String row = "%-14s %-8s %-12s %-16s %-20s %s%n";
+            System.out.printf(row, "CONTAINER ID", "PID", "STATUS", "CREATED", "IMAGE", "COMMAND");
+            // The engine's containers, as it knows them; then those `vessel run` made in the foreground.
+            java.util.Set<String> shown = new java.util.HashSet<>();
+            try (EngineClient c = EngineConnection.ifRunning()) {
+                if (c != null) {
+                    for (JsonNode n : c.get("/v1/containers?all=true")) {
+                        String id = n.get("id").asText();
+                        String st = n.get("state").asText();
+                        shown.add(id);
+                        if (all || st.equals("running") || st.equals("restarting") || st.equals("paused")) {
+                            List<String> args = new ArrayList<>();
+                            n.path("command").forEach(a -> args.add(a.asText()));
+                            System.out.printf(row, id, n.path("pid").asInt(), st.equals("exited") && n.hasNonNull("exitCode")
+                                    ? "exited(" + n.get("exitCode").asInt() + ")" : st, ago(n.path("created").asText(), now),
+                                    n.path("image").asText(), quoted(String.join(" ", args)));
+                        }
+                    }
+                }
+            }
             for (ContainerSummary c : runtime(s).list()) {
-                if (all || !c.status().equals("stopped")) {
+                if (!shown.contains(c.id()) && (all || !c.status().equals("stopped"))) {
                     String image = c.annotations() == null ? "" : c.annotations().getOrDefault(ContainerBundle.IMAGE_ANNOTATION, "");
-                    System.out.printf("%-14s %-8d %-9s %-16s %-20s %s%n", c.id(), c.pid(), c.status(),
-                            ago(c.created(), now), image, command(c.bundle()));
+                    System.out.printf(row, c.id(), c.pid(), c.status(), ago(c.created(), now), image, command(c.bundle()));
                 }
             }
             return 0;
@@ -73,12 +93,16 @@ final class ContainerCommands {
             throw new AssertionError();
         }
 
+        /** Quoted and cut to 30 characters, as docker ps shows a command. */
+        static String quoted(String cmd) {
+            return "\"" + (cmd.length() > 30 ? cmd.substring(0, 29) + "…" : cmd) + "\"";
+        }
+
         /** The container's command from its bundle's config.json, quoted and cut as docker ps does; "" if unreadable. */
         static String command(String bundle) {
             try {
                 Spec spec = SpecJson.read(Files.readAllBytes(Path.of(bundle, "config.json")), Spec.class);
-                String cmd = spec.process() == null || spec.process().args() == null ? "" : String.join(" ", spec.process().args());
-                return "\"" + (cmd.length() > 30 ? cmd.substring(0, 29) + "…" : cmd) + "\"";
+                return quoted(spec.process() == null || spec.process().args() == null ? "" : String.join(" ", spec.process().args()));
             } catch (IOException | RuntimeException e) {
                 return "";
             }
@@ -101,8 +125,14 @@ final class ContainerCommands {
             // the like before anything is touched.
             ids.forEach(ContainerRuntime::validateId);
             int status = 0;
+            EngineClient engine = EngineConnection.ifRunning();
             for (String id : ids) {
                 boolean known = false;
+                if (engine != null && inEngine(engine, id)) {
+                    engine.delete("/v1/containers/" + id + (force ? "?force=true" : ""));
+                    System.out.println(id);
+                    continue;
+                }
                 if (rt.store().exists(id)) {
                     rt.delete(id, force);
                     known = true;
@@ -116,6 +146,9 @@ final class ContainerCommands {
                 } else {
                     status = noSuchContainer(id);
                 }
+            }
+            if (engine != null) {
+                engine.close();
             }
             return status;
         }
@@ -134,7 +167,14 @@ final class ContainerCommands {
             ContainerRuntime rt = runtime(Storage.defaults());
             ids.forEach(ContainerRuntime::validateId);
             int status = 0;
+            EngineClient engine = EngineConnection.ifRunning();
             for (String id : ids) {
+                if (engine != null && inEngine(engine, id)) {
+                    // The engine stops it, so that its restart policy does not bring it back.
+                    engine.post("/v1/containers/" + id + "/stop?t=" + seconds, null);
+                    System.out.println(id);
+                    continue;
+                }
                 if (!rt.store().exists(id)) {
                     status = noSuchContainer(id);
                     continue;
@@ -150,8 +190,16 @@ final class ContainerCommands {
                 }
                 System.out.println(id);
             }
+            if (engine != null) {
+                engine.close();
+            }
             return status;
         }
+    }
+
+    /** Whether the engine knows container {@code id} (made by {@code vessel run -d}). */
+    static boolean inEngine(EngineClient engine, String id) {
+        return engine.call("GET", "/v1/containers/" + id, null).status() == 200;
     }
 
     @Command(name = "logs", description = "Print the output of a container started with vessel run -d.")
@@ -165,6 +213,13 @@ final class ContainerCommands {
         @Override
         public Integer call() throws IOException, InterruptedException {
             ContainerRuntime.validateId(id);
+            try (EngineClient engine = EngineConnection.ifRunning()) {
+                if (engine != null && inEngine(engine, id)) {
+                    engine.stream("/v1/containers/" + id + "/logs" + (follow ? "?follow=true" : ""), System.out::println);
+                    System.out.flush();
+                    return 0;
+                }
+            }
             Storage s = Storage.defaults();
             Path dir = s.containers().resolve(id);
             if (!Files.isDirectory(dir)) {

@@ -1,5 +1,7 @@
 package dev.vessel.cli;
 
+import dev.vessel.engine.RunRequest;
+import dev.vessel.engine.api.EngineClient;
 import dev.vessel.engine.container.Storage;
 import dev.vessel.engine.container.ContainerBundle;
 import dev.vessel.engine.container.Images;
@@ -18,11 +20,8 @@ import dev.vessel.runtime.spec.ProcessSpec;
 import dev.vessel.runtime.spec.Spec;
 import dev.vessel.image.Image;
 import dev.vessel.image.ImageService;
-import dev.vessel.image.ProcessDefaults;
 import dev.vessel.image.snapshot.ContainerSnapshot;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -44,6 +43,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-d", "--detach"}, description = "run in the background: print the container's id and return;"
             + " its output goes to a log (vessel logs)")
     boolean detach;
+
+    @Option(names = "--restart", paramLabel = "POLICY",
+            description = "with -d: no (default), on-failure[:max-retries], always or unless-stopped, as docker")
+    String restart;
 
     @Option(names = "--name", description = "container name (default: a random id)")
     String name;
@@ -107,7 +110,7 @@ final class RunCommand implements Callable<Integer> {
                 SecurityOpts.seccomp(securityOpts));
         flags.check();
         if (detach && rm) {
-            throw new RuntimeError("-d with --rm: nothing stays to remove the container when it exits; drop --rm"
+            throw new RuntimeError("-d with --rm: the engine does not remove containers when they exit yet; drop --rm"
                     + " and remove it with vessel rm");
         }
         if (detach && (tty || interactive)) {
@@ -115,6 +118,12 @@ final class RunCommand implements Callable<Integer> {
                     + " drop " + (tty ? "-t" : "-i"));
         }
         UsernsMode usernsMode = UsernsMode.parse(userns, uidmap, gidmap);
+        if (detach) {
+            return runInEngine();
+        }
+        if (restart != null) {
+            throw new RuntimeError("--restart without -d: only the engine restarts containers; add -d");
+        }
         String id = flags.id();
         ImageService images = Images.service();
         Image img = Images.resolve(images, image);
@@ -123,23 +132,9 @@ final class RunCommand implements Callable<Integer> {
         try {
             ContainerIdMaps maps = UsernsAllocations.of(storage).assign(usernsMode, bundle.dir());
             ContainerSnapshot snap = Images.snapshot(images, id, img, maps);
-            ProcessDefaults pd;
-            try {
-                pd = ProcessDefaults.derive(img.config(), command, Optional.empty(), env, Optional.ofNullable(workdir),
-                        Optional.ofNullable(user), snap.rootfs());
-            } catch (IOException | IllegalArgumentException e) {
-                throw new RuntimeError("image \"" + image + "\": " + e.getMessage());
-            }
-            maps.checkUser(Integer.toUnsignedLong(pd.uid()), Integer.toUnsignedLong(pd.gid()), user != null ? "--user \"" + user + "\"" : "image \"" + image + "\" user");
-            Spec spec = ContainerBundle.withImage(flags.toSpec(id, snap.rootfs().toString(), pd, maps), image);
+            Spec spec = flags.forImage(id, image, img, snap, maps);
             bundle.write(tty ? withCallersTerminalSize(spec) : spec);
             ContainerRuntime rt = new ContainerRuntime(storage.runtimeRoot(), storage.initBinary());
-            if (detach) {
-                runDetached(rt, id, bundle);
-                ok = true;
-                System.out.println(id);
-                return 0;
-            }
             // As docker: without -i the container's stdin is not the caller's (it reads EOF at once).
             int devNull = interactive || tty ? -1 : Fds.open("/dev/null", Fds.O_RDONLY | Fds.O_CLOEXEC, 0);
             int code;
@@ -167,23 +162,21 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * Starts the container without waiting for it, stdin from /dev/null and stdout and stderr
-     * appended to {@link ContainerBundle#LOG} in its directory (what {@code vessel logs} reads).
-     * Its root filesystem stays mounted until {@code vessel rm}.
+     * {@code -d}: the engine makes the container and supervises it (its exit is recorded, its
+     * restart policy applied); this command prints its id and returns.
      */
-    private static void runDetached(ContainerRuntime rt, String id, ContainerBundle bundle) {
-        int in = Fds.open("/dev/null", Fds.O_RDONLY | Fds.O_CLOEXEC, 0);
-        try {
-            int log = Fds.open(bundle.dir().resolve(ContainerBundle.LOG).toString(),
-                    Fds.O_WRONLY | Fds.O_CREAT | Fds.O_APPEND | Fds.O_CLOEXEC, 0640);
-            try {
-                rt.run(new CreateOptions(id, bundle.dir(), null, null, 0, false, false, new InitSession.Stdio(in, log, log),
-                        Loopback::up), true, true);
-            } finally {
-                Fds.close(log);
+    private int runInEngine() {
+        RunRequest req = new RunRequest(image, name, command, env, workdir, user, memory, cpus, pidsLimit, hostname,
+                readOnly, securityOpts, restart, userns, uidmap, gidmap);
+        try (EngineClient c = EngineConnection.client()) {
+            System.out.println(c.post("/v1/containers", req).get("id").asText());
+            return 0;
+        } catch (EngineClient.Error e) {
+            if (e.status() == 422 && "command".equals(e.field())) {
+                // As docker: 127 when the command is not found, 126 when it cannot be run.
+                throw new RuntimeError.CommandFailed(e.getMessage(), e.getMessage().contains("not found"));
             }
-        } finally {
-            Fds.close(in);
+            throw new RuntimeError(e.getMessage());
         }
     }
 

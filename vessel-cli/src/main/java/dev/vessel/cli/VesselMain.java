@@ -31,6 +31,7 @@ public final class VesselMain implements Callable<Integer> {
         COMMANDS.put("stop", ContainerCommands.Stop::new);
         COMMANDS.put("exec", ContainerCommands.Exec::new);
         COMMANDS.put("logs", ContainerCommands.Logs::new);
+        COMMANDS.put("daemon", DaemonCommand::new);
         COMMANDS.put("aot-train", AotTrain::new);
         COMMANDS.put("vm", dev.vessel.cli.vm.VmCommand::new);
     }

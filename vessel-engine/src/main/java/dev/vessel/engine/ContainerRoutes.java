@@ -33,9 +33,9 @@ final class ContainerRoutes {
 
     Router register(Router r) {
         return r.route("GET", "/v1/containers", this::list)
-                .route("POST", "/v1/containers", req -> Response.json(201, ContainerView.of(containers.run(req.body(RunRequest.class)))))
-                .route("GET", "/v1/containers/{id}", req -> Response.json(ContainerView.of(containers.inspect(req.pathParam("id")))))
-                .route("POST", "/v1/containers/{id}/stop", req -> Response.json(ContainerView.of(
+                .route("POST", "/v1/containers", req -> Response.json(201, view(containers.run(req.body(RunRequest.class)))))
+                .route("GET", "/v1/containers/{id}", req -> Response.json(view(containers.inspect(req.pathParam("id")))))
+                .route("POST", "/v1/containers/{id}/stop", req -> Response.json(view(
                         containers.stop(req.pathParam("id"), seconds(req)))))
                 .route("POST", "/v1/containers/{id}/kill", req -> {
                     containers.kill(req.pathParam("id"), signal(req.query("signal", "KILL")));
@@ -52,7 +52,11 @@ final class ContainerRoutes {
     private Response list(ApiRequest req) {
         boolean all = req.flag("all", false);
         return Response.json(containers.list().stream().filter(c -> all || c.state().equals("running")
-                || c.state().equals("restarting") || c.state().equals("paused")).map(ContainerView::of).toList());
+                || c.state().equals("restarting") || c.state().equals("paused")).map(this::view).toList());
+    }
+
+    private ContainerView view(ContainerRecord rec) {
+        return ContainerView.of(rec, containers.processArgs(rec.id()));
     }
 
     private static int seconds(ApiRequest req) {

@@ -18,7 +18,6 @@ import dev.vessel.engine.supervise.RestartBackoff;
 import dev.vessel.engine.supervise.RestartPolicy;
 import dev.vessel.image.Image;
 import dev.vessel.image.ImageService;
-import dev.vessel.image.ProcessDefaults;
 import dev.vessel.image.snapshot.ContainerSnapshot;
 import dev.vessel.linux.Fds;
 import dev.vessel.linux.Signals;
@@ -28,6 +27,7 @@ import dev.vessel.runtime.container.CreateOptions;
 import dev.vessel.runtime.container.SupervisedContainer;
 import dev.vessel.runtime.plan.InitSession;
 import dev.vessel.runtime.spec.Spec;
+import dev.vessel.runtime.spec.SpecJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +86,9 @@ public final class ContainerService implements AutoCloseable {
             throw new ApiError(400, e.getMessage(), "restart", r.restart());
         }
         RunFlags flags;
+        UsernsMode userns;
         try {
+            userns = UsernsMode.parse(r.userns(), r.uidmap(), r.gidmap());
             flags = new RunFlags(r.name(), false, r.memory(), r.cpus(), r.pidsLimit(), r.hostname(), r.env(), r.workdir(),
                     r.user(), Boolean.TRUE.equals(r.readOnly()), r.command(), SecurityOpts.seccomp(r.securityOpt()));
             flags.check();
@@ -117,16 +119,9 @@ public final class ContainerService implements AutoCloseable {
         boolean ok = false;
         try {
             bundle = ContainerBundle.reserve(storage, id);
-            ContainerIdMaps maps = UsernsAllocations.of(storage).assign(new UsernsMode.Host(), bundle.dir());
+            ContainerIdMaps maps = UsernsAllocations.of(storage).assign(userns, bundle.dir());
             ContainerSnapshot snap = Images.snapshot(images, id, img, maps);
-            ProcessDefaults pd;
-            try {
-                pd = ProcessDefaults.derive(img.config(), r.command(), Optional.empty(), r.env(),
-                        Optional.ofNullable(r.workdir()), Optional.ofNullable(r.user()), snap.rootfs());
-            } catch (IOException | IllegalArgumentException e) {
-                throw new ApiError(400, "image \"" + r.image() + "\": " + e.getMessage(), "image", r.image());
-            }
-            Spec spec = ContainerBundle.withImage(flags.toSpec(id, snap.rootfs().toString(), pd, maps), r.image());
+            Spec spec = flags.forImage(id, r.image(), img, snap, maps);
             bundle.write(spec);
             events.emit("container", "create", id, Map.of("image", r.image(), "name", id));
             created = true;
@@ -256,6 +251,16 @@ public final class ContainerService implements AutoCloseable {
     public ContainerRecord inspect(String ref) {
         return store.find(ref).orElseThrow(() -> new ApiError(404, "no such container: " + ref + " (see vessel ps -a)",
                 "id", ref));
+    }
+
+    /** The arguments its process runs with, from its bundle; empty if the bundle is gone or unreadable. */
+    public List<String> processArgs(String id) {
+        try {
+            Spec spec = SpecJson.read(Files.readAllBytes(storage.containers().resolve(id).resolve("config.json")), Spec.class);
+            return spec.process() == null || spec.process().args() == null ? List.of() : spec.process().args();
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
     }
 
     public List<ContainerRecord> list() {

@@ -9,11 +9,14 @@ import java.util.List;
  */
 public record RunRequest(String image, String name, List<String> command, List<String> env, String workdir, String user,
                          String memory, String cpus, Long pidsLimit, String hostname, Boolean readOnly,
-                         List<String> securityOpt, String restart) {
+                         List<String> securityOpt, String restart, String userns, List<String> uidmap,
+                         List<String> gidmap) {
 
     public RunRequest {
         command = command == null ? List.of() : List.copyOf(command);
         env = env == null ? List.of() : List.copyOf(env);
         securityOpt = securityOpt == null ? List.of() : List.copyOf(securityOpt);
+        uidmap = uidmap == null ? List.of() : List.copyOf(uidmap);
+        gidmap = gidmap == null ? List.of() : List.copyOf(gidmap);
     }
 }

@@ -1,6 +1,8 @@
 package dev.vessel.engine.container;
 
+import dev.vessel.image.Image;
 import dev.vessel.image.ProcessDefaults;
+import dev.vessel.image.snapshot.ContainerSnapshot;
 import dev.vessel.runtime.ByteSize;
 import dev.vessel.runtime.RuntimeError;
 import dev.vessel.runtime.spec.DefaultSpec;
@@ -10,10 +12,12 @@ import dev.vessel.runtime.spec.Mount;
 import dev.vessel.runtime.spec.Namespaces;
 import dev.vessel.runtime.spec.ProcessSpec;
 import dev.vessel.runtime.spec.Spec;
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /** docker-run flags, checked, and mapped onto an OCI spec derived from the runtime's default one. */
 public record RunFlags(String name, boolean tty, String memory, String cpus, Long pidsLimit, String hostname, List<String> env,
@@ -41,6 +45,24 @@ public record RunFlags(String name, boolean tty, String memory, String cpus, Lon
             throw new RuntimeError("--workdir \"" + workdir + "\": must be an absolute path");
         }
         resources();
+    }
+
+    /**
+     * The spec of a container of {@code image} on {@code snap}, for {@code vessel run} and the
+     * engine alike: the image's process defaults with these flags over them, the user checked
+     * against the id maps, the limits, and the image's name as an annotation.
+     */
+    public Spec forImage(String id, String image, Image img, ContainerSnapshot snap, ContainerIdMaps maps) {
+        ProcessDefaults pd;
+        try {
+            pd = ProcessDefaults.derive(img.config(), command, Optional.empty(), env, Optional.ofNullable(workdir),
+                    Optional.ofNullable(user), snap.rootfs());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new RuntimeError("image \"" + image + "\": " + e.getMessage());
+        }
+        maps.checkUser(Integer.toUnsignedLong(pd.uid()), Integer.toUnsignedLong(pd.gid()),
+                user != null ? "--user \"" + user + "\"" : "image \"" + image + "\" user");
+        return ContainerBundle.withImage(toSpec(id, snap.rootfs().toString(), pd, maps), image);
     }
 
     /** The container's spec: runc's default, the image's process defaults (flags already applied), the limits. */
