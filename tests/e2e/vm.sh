@@ -120,14 +120,18 @@ else
 fi
 
 # SIGTERM and SIGINT stop the machine; its tap goes with it. Job control keeps SIGINT deliverable
-# (bash makes background jobs ignore it otherwise, and so the JVM would too).
+# (bash makes background jobs ignore it otherwise, and so the JVM would too), and env resets it
+# to the default in case this script was itself started with SIGINT ignored (once seen in CI:
+# the JVM kept the inherited "ignore", and the VM ran its 600 s).
 for sig in TERM INT; do
     set -m
-    "$V" vm run --net "tap:${tag}s" -- sleep 600 >/dev/null 2>&1 &
+    env --default-signal=INT "$V" vm run --net "tap:${tag}s" -- sleep 600 >/dev/null 2>&1 &
     pid=$!
     set +m
     until_true 120 test -e "/sys/class/net/${tag}s"
     check "SIG$sig: the tap exists while the VM runs" test -e "/sys/class/net/${tag}s"
+    ignored=$(awk '/^SigIgn:/ {print $2}' "/proc/$pid/status")
+    check "SIG$sig: the VM's process does not ignore SIGINT (SigIgn $ignored)" test $((0x$ignored & 2)) -eq 0
     sleep 2
     kill -"$sig" "$pid"
     wait "$pid"; code=$?
