@@ -274,9 +274,9 @@ public final class ContainerService implements AutoCloseable {
         if (rec.state().equals("restarting")) {
             store.update(store.find(rec.id()).orElseThrow().withState("exited"));
         } else if (rec.state().equals("running") && runtime.isAlive(rec.id())) {
-            runtime.kill(rec.id(), Signals.SIGTERM, false);
+            signal(rec.id(), Signals.SIGTERM, false);
             if (!awaitExit(rec.id(), Duration.ofSeconds(seconds))) {
-                runtime.kill(rec.id(), Signals.SIGKILL, true);
+                signal(rec.id(), Signals.SIGKILL, true);
                 awaitExit(rec.id(), Duration.ofSeconds(10));
             }
         }
@@ -289,7 +289,9 @@ public final class ContainerService implements AutoCloseable {
         if (!rec.state().equals("running") || !runtime.isAlive(rec.id())) {
             throw new ApiError(409, "container " + rec.name() + " is not running (" + rec.state() + "): nothing to kill");
         }
-        runtime.kill(rec.id(), signal, false);
+        if (!signal(rec.id(), signal, false)) {
+            throw new ApiError(409, "container " + rec.name() + " exited before the signal reached it");
+        }
         events.emit("container", "kill", rec.id(), Map.of("signal", Integer.toString(signal)));
     }
 
@@ -304,7 +306,7 @@ public final class ContainerService implements AutoCloseable {
         store.update(rec.withStoppedByUser(true).withState(alive ? "removing" : rec.state().equals("restarting")
                 ? "exited" : rec.state()));
         if (alive) {
-            runtime.kill(rec.id(), Signals.SIGKILL, true);
+            signal(rec.id(), Signals.SIGKILL, true);
             awaitExit(rec.id(), Duration.ofSeconds(10));
         }
         if (runtime.store().exists(rec.id())) {
@@ -319,6 +321,22 @@ public final class ContainerService implements AutoCloseable {
         store.delete(rec.id());
         backoffs.remove(rec.id());
         events.emit("container", "destroy", rec.id(), Map.of("name", rec.name()));
+    }
+
+    /**
+     * Signals the container; false if it had exited meanwhile (the kill then finds it stopped,
+     * which is what the caller wanted anyway). Any other failure is the runtime's error.
+     */
+    private boolean signal(String id, int signal, boolean all) {
+        try {
+            runtime.kill(id, signal, all);
+            return true;
+        } catch (RuntimeError e) {
+            if (runtime.store().exists(id) && runtime.isAlive(id)) {
+                throw e;
+            }
+            return false;
+        }
     }
 
     /** Waits until the row says the container is no longer running; false on timeout. */

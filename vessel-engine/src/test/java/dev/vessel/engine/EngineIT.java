@@ -232,6 +232,43 @@ class EngineIT {
     }
 
     @Test
+    void twoHundredRunAndRemoveCyclesLeaveNothing() throws Exception {
+        long zombiesBefore = zombieChildren();
+        for (int i = 0; i < 200; i++) {
+            String n = name("cycle" + i);
+            run(n, null, "true");
+            assertEquals(204, client.call("DELETE", "/v1/containers/" + n + "?force=true", null).status(), n);
+            if (i % 50 == 0) {
+                assertEquals(List.of(), leftovers(n), n);
+            }
+        }
+        assertEquals(List.of(), client.get("/v1/containers?all=true").findValuesAsText("id"), "no row");
+        try (Stream<Path> dirs = Files.list(storage.containers())) {
+            assertEquals(List.of(), dirs.toList(), "no container directory");
+        }
+        assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(root.toString()), "no mount under the root");
+        try (Stream<Path> controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path c : controllers.toList()) {
+                try (Stream<Path> left = Files.exists(c.resolve("vessel")) ? Files.list(c.resolve("vessel")) : Stream.empty()) {
+                    assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("eit-cycle")).toList());
+                }
+            }
+        }
+        assertEquals(zombiesBefore, zombieChildren(), "every monitor was reaped");
+    }
+
+    /** Zombies whose parent is this JVM (the in-process engine starts the monitors). */
+    private static long zombieChildren() {
+        return ProcessHandle.current().children().filter(p -> {
+            try {
+                return Files.readString(Path.of("/proc/" + p.pid() + "/stat")).replaceAll(".*\\) ", "").startsWith("Z");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }).count();
+    }
+
+    @Test
     void metricsShowTheContainersAndTheRequests() throws Exception {
         String n = name("metrics");
         run(n, null, "sleep", "300");
