@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.http.HttpHeader;
+import jdk.net.ExtendedSocketOptions;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
@@ -30,7 +32,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The API's HTTP/1.1 server on a unix socket (Jetty), mode 0600: only root reaches it, as
- * only root reaches dockerd's. Each request runs on a virtual thread, so a route may block
+ * only root reaches dockerd's, and each request's peer is checked (SO_PEERCRED) as well. Each request runs on a virtual thread, so a route may block
  * (a stop that waits for the exit, a followed log) without starving the others.
  */
 public final class ApiServer implements AutoCloseable {
@@ -39,6 +41,8 @@ public final class ApiServer implements AutoCloseable {
     static final int MAX_BODY = 8 << 20;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The engine's own user, who may call it as root may. */
+    private static final String OWNER = System.getProperty("user.name");
 
     private final Path socket;
     private final Router router;
@@ -135,6 +139,11 @@ public final class ApiServer implements AutoCloseable {
             String pattern = "(none)";
             int status;
             try {
+                String stranger = stranger(req);
+                if (stranger != null) {
+                    throw new ApiError(403, "user " + stranger + " may not use the engine: its API is for root (and the"
+                            + " engine's own user, " + OWNER + ")");
+                }
                 Router.Match m = router.match(method, path);
                 pattern = m.pattern();
                 byte[] body;
@@ -194,6 +203,20 @@ public final class ApiServer implements AutoCloseable {
             resp.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
             resp.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
             resp.write(true, ByteBuffer.wrap(body), cb);
+        }
+
+        /**
+         * The peer's user (SO_PEERCRED) when it is neither root nor the engine's own user; null
+         * when it may call. The socket's mode keeps others out already; this holds if the mode
+         * is loosened, or the socket is handed to a process that another user controls.
+         */
+        private static String stranger(Request req) throws IOException {
+            if (req.getConnectionMetaData().getConnection().getEndPoint() instanceof SocketChannelEndPoint ep
+                    && ep.getChannel() instanceof SocketChannel ch) {
+                String user = ch.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName();
+                return user.equals("root") || user.equals(OWNER) ? null : user;
+            }
+            return null;
         }
 
         private static Map<String, List<String>> query(Request req) {
