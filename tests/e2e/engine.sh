@@ -90,7 +90,26 @@ contains "metrics: containers by state" 'vessel_containers{state="exited"} 3.0' 
 contains "metrics: restarts per container" 'vessel_container_restarts_total{id="e2e-eng-fail",image="busybox",name="e2e-eng-fail"} 2.0' "$m"
 contains "metrics: API requests, by route and status" 'vessel_api_requests_total{code="400",method="POST",route="/v1/containers"}' "$m"
 
-for c in e2e-eng-fail e2e-eng-keep e2e-eng-ends; do "$V" rm "$c" >/dev/null; done
+# inspect, wait, kill, events: what only the engine can answer.
+t0=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+"$V" run -d --name e2e-eng-wait busybox sh -c 'sleep 1; exit 5' >/dev/null
+eq "wait: blocks, then prints the exit code" 5 "$("$V" wait e2e-eng-wait)"
+eq "inspect: state and exit code" "exited 5" "$("$V" inspect e2e-eng-wait | python3 -c 'import json,sys; c=json.load(sys.stdin)[0]; print(c["state"], c["exitCode"])')"
+out=$("$V" inspect e2e-eng-nosuch 2>&1 >/dev/null); code=$?
+check "inspect of an unknown container: non-zero" test $code -ne 0
+contains "inspect of an unknown container: says so" "no such container: e2e-eng-nosuch" "$out"
+"$V" run -d --name e2e-eng-kill busybox sleep 300 >/dev/null
+out=$("$V" kill -s NOPE e2e-eng-kill 2>&1); code=$?
+check "kill -s NOPE: non-zero" test $code -ne 0
+contains "kill -s NOPE: names the value" 'signal="NOPE"' "$out"
+eq "kill: prints the name" e2e-eng-kill "$("$V" kill e2e-eng-kill)"
+eq "kill: the container ends by SIGKILL" 137 "$("$V" wait e2e-eng-kill)"
+ev=$("$V" events --since "$t0" --until "$(date -u -d '+1 second' +%Y-%m-%dT%H:%M:%SZ)")
+contains "events: the create, with its image" "container create e2e-eng-wait (image=busybox, name=e2e-eng-wait)" "$ev"
+contains "events: the die, with its exit code" "container die e2e-eng-wait (exitCode=5, name=e2e-eng-wait)" "$ev"
+contains "events: the kill" "container kill e2e-eng-kill (signal=9)" "$ev"
+
+for c in e2e-eng-fail e2e-eng-keep e2e-eng-ends e2e-eng-wait e2e-eng-kill; do "$V" rm "$c" >/dev/null; done
 eq "rm: nothing of them left" "" "$(ls "$root/containers"; ls "$root/runtime" 2>/dev/null; grep -F "$root" /proc/self/mountinfo)"
 "$V" daemon stop; eq "daemon stop" 0 "$?"
 check "daemon stop: the engine is gone" test ! -d "/proc/$engine_pid"

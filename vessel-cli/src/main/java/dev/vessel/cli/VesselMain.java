@@ -31,6 +31,10 @@ public final class VesselMain implements Callable<Integer> {
         COMMANDS.put("stop", ContainerCommands.Stop::new);
         COMMANDS.put("exec", ContainerCommands.Exec::new);
         COMMANDS.put("logs", ContainerCommands.Logs::new);
+        COMMANDS.put("inspect", EngineCommands.Inspect::new);
+        COMMANDS.put("kill", EngineCommands.Kill::new);
+        COMMANDS.put("wait", EngineCommands.Wait::new);
+        COMMANDS.put("events", EngineCommands.Events::new);
         COMMANDS.put("daemon", DaemonCommand::new);
         COMMANDS.put("aot-train", AotTrain::new);
         COMMANDS.put("vm", dev.vessel.cli.vm.VmCommand::new);

@@ -45,6 +45,8 @@ final class ContainerRoutes {
                     containers.remove(req.pathParam("id"), req.flag("force", false));
                     return Response.empty();
                 })
+                .route("POST", "/v1/containers/{id}/wait", req -> Response.json(
+                        java.util.Map.of("exitCode", containers.waitForExit(req.pathParam("id")))))
                 .route("GET", "/v1/containers/{id}/logs", this::logs)
                 .route("GET", "/v1/events", this::events);
     }

@@ -267,6 +267,21 @@ public final class ContainerService implements AutoCloseable {
         return store.list();
     }
 
+    /**
+     * {@code docker wait}: blocks until the container is not running (a restart policy may
+     * start it again afterwards) and answers its exit code.
+     */
+    public int waitForExit(String ref) {
+        ContainerRecord rec = inspect(ref);
+        while (!awaitExit(rec.id(), Duration.ofHours(1))) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new ApiError(503, "the engine is stopping: wait again");
+            }
+        }
+        ContainerRecord done = inspect(rec.id());
+        return done.exitCode() == null ? 0 : done.exitCode();
+    }
+
     /** SIGTERM, then SIGKILL after {@code seconds}; a stopped container is never restarted by its policy. */
     public ContainerRecord stop(String ref, int seconds) {
         ContainerRecord rec = inspect(ref);
