@@ -1,11 +1,16 @@
 package dev.vessel.cli;
 
+import dev.vessel.engine.api.ApiServer;
+import dev.vessel.engine.api.EngineClient;
+import dev.vessel.engine.api.Response;
+import dev.vessel.engine.api.Router;
 import dev.vessel.engine.container.RunFlags;
 import dev.vessel.engine.container.SecurityOpts;
 import dev.vessel.linux.Processes;
 import dev.vessel.runtime.cli.TrainingScratch;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,7 +38,34 @@ final class AotTrain implements Callable<Integer> {
             runFromImage();
         }
         dev.vessel.runtime.cli.AotTrain.exerciseLifecycle();
+        exerciseEngineClient();
         return 0;
+    }
+
+    /**
+     * What a command that asks the engine loads: the HTTP client on a unix socket, JSON both
+     * ways, a streamed body. Against a server of this run's own on a scratch socket.
+     */
+    private static void exerciseEngineClient() {
+        try (TrainingScratch scratch = TrainingScratch.open()) {
+            Router router = new Router()
+                    .route("GET", "/_ping", r -> Response.stream("text/plain", out -> out.write("OK".getBytes())))
+                    .route("GET", "/v1/containers", r -> Response.json(List.of(Map.of("id", "train", "state", "exited"))))
+                    .route("POST", "/v1/containers", r -> Response.json(201, Map.of("id", "train")));
+            try (ApiServer server = new ApiServer(scratch.dir().resolve("train.sock"), router)) {
+                server.start();
+                try (EngineClient c = EngineClient.unix(server.socket())) {
+                    if (c.ping()) {
+                        c.get("/v1/containers?all=true");
+                        c.post("/v1/containers", Map.of("image", "busybox"));
+                        c.stream("/_ping", line -> { });
+                        c.call("GET", "/v1/none", null);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the cache is still useful without this part
+        }
     }
 
     private static void runFromImage() {
