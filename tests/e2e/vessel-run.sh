@@ -14,7 +14,7 @@ trap stop_our_engine EXIT
 eq "the main job" hello "$("$V" run --rm busybox echo hello)"
 out=$("$V" 2>&1); code=$?
 check "vessel alone: usage, exit 2" test $code -eq 2
-contains "vessel alone: the usage lists the commands" "  build   Build an image" "$out"
+contains "vessel alone: the usage lists the commands" "  build    Build an image" "$out"
 for cmd in run ps rm pull push login logout build stop exec logs "image ls" "system df" "vm run"; do
     out=$("$V" $cmd --help 2>&1); code=$?
     check "vessel $cmd --help: usage, exit 0" test $code -eq 0 -a "${out#Usage: vessel $cmd}" != "$out"
@@ -112,9 +112,13 @@ eq "rm -f: nothing of it left" "" "$(ls -d /var/lib/vessel/containers/e2e-bg2 /v
 # process is reparented to it, as with runc run -d; this machine's pid 1 never reaps).
 dead() { [ -n "$1" ] && { [ ! -e "/proc/$1" ] || grep -q '^State:.Z' "/proc/$1/status" 2>/dev/null; }; }
 check "rm -f: its process ($bg2_pid) is dead" dead "$bg2_pid"
-out=$("$V" run -d --rm busybox true 2>&1); code=$?
-check "run -d --rm is refused" test $code -ne 0
-contains "run -d --rm: says why" "-d with --rm" "$out"
+"$V" run -d --rm --name e2e-bg-rm busybox sh -c 'sleep 0.5' >/dev/null
+rm_gone() { ! "$V" ps -a | grep -q '^e2e-bg-rm '; }
+check "run -d --rm: the engine removes it when it exits" until_true 30 rm_gone
+eq "run -d --rm: nothing of it left" "" "$(ls -d /var/lib/vessel/containers/e2e-bg-rm /var/lib/vessel/snapshots/containers/e2e-bg-rm 2>/dev/null; grep -F /e2e-bg-rm/ /proc/self/mountinfo)"
+out=$("$V" run -d --rm --restart always busybox true 2>&1); code=$?
+check "run -d --rm --restart always is refused" test $code -ne 0
+contains "run -d --rm --restart always: says why" "cannot be restarted" "$out"
 out=$("$V" run -d -t busybox true 2>&1); code=$?
 check "run -d -t is refused" test $code -ne 0
 "$V" run --name e2e-fg busybox true

@@ -109,10 +109,6 @@ final class RunCommand implements Callable<Integer> {
         RunFlags flags = new RunFlags(name, tty, memory, cpus, pidsLimit, hostname, env, workdir, user, readOnly, command,
                 SecurityOpts.seccomp(securityOpts));
         flags.check();
-        if (detach && rm) {
-            throw new RuntimeError("-d with --rm: the engine does not remove containers when they exit yet; drop --rm"
-                    + " and remove it with vessel rm");
-        }
         if (detach && (tty || interactive)) {
             throw new RuntimeError("-d with " + (tty ? "-t" : "-i") + ": a detached container has no terminal or stdin;"
                     + " drop " + (tty ? "-t" : "-i"));
@@ -167,7 +163,7 @@ final class RunCommand implements Callable<Integer> {
      */
     private int runInEngine() {
         RunRequest req = new RunRequest(image, name, command, env, workdir, user, memory, cpus, pidsLimit, hostname,
-                readOnly, securityOpts, restart, userns, uidmap, gidmap);
+                readOnly, securityOpts, restart, userns, uidmap, gidmap, rm);
         try (EngineClient c = EngineConnection.client()) {
             System.out.println(c.post("/v1/containers", req).get("id").asText());
             return 0;

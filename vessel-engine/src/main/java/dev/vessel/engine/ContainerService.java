@@ -63,6 +63,8 @@ public final class ContainerService implements AutoCloseable {
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("vessel-restarts").factory());
     private final Map<String, RestartBackoff> backoffs = new ConcurrentHashMap<>();
+    /** The exit codes of containers removed at their exit (--rm), for a wait that asks after the removal; a minute. */
+    private final Map<String, Integer> removedExits = new ConcurrentHashMap<>();
     /** Whoever waits for a container's exit (stop, rm -f): completed by {@link #exited}. */
     private final Map<String, Object> exitMonitors = new ConcurrentHashMap<>();
 
@@ -84,6 +86,10 @@ public final class ContainerService implements AutoCloseable {
             policy = RestartPolicy.parse(r.restart() == null ? "no" : r.restart());
         } catch (IllegalArgumentException e) {
             throw new ApiError(400, e.getMessage(), "restart", r.restart());
+        }
+        if (Boolean.TRUE.equals(r.autoRemove()) && !policy.toString().equals("no")) {
+            throw new ApiError(400, "--rm with --restart " + policy + ": a container removed when it exits cannot be"
+                    + " restarted; drop one of them", "autoRemove", true);
         }
         RunFlags flags;
         UsernsMode userns;
@@ -226,10 +232,30 @@ public final class ContainerService implements AutoCloseable {
                 monitor.notifyAll();
             }
         }
+        if (!restart && !rec.state().equals("removing") && autoRemove(rec)) {
+            removedExits.put(id, code);
+            timers.schedule(() -> removedExits.remove(id), 1, TimeUnit.MINUTES);
+            timers.execute(() -> {
+                try {
+                    remove(id, true);
+                } catch (RuntimeException e) {
+                    System.err.println("vessel engine: removing " + id + " after its exit (--rm): " + e.getMessage());
+                }
+            });
+        }
         if (restart) {
             Duration ran = rec.started() == null ? Duration.ZERO : Duration.between(rec.started(), when);
             Duration delay = backoffs.computeIfAbsent(id, k -> new RestartBackoff()).next(ran);
             timers.schedule(() -> restart(id), delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Whether the row's request asked for {@code --rm}. */
+    private static boolean autoRemove(ContainerRecord rec) {
+        try {
+            return JSON.readTree(rec.config()).path("autoRemove").asBoolean(false);
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -278,8 +304,12 @@ public final class ContainerService implements AutoCloseable {
                 throw new ApiError(503, "the engine is stopping: wait again");
             }
         }
-        ContainerRecord done = inspect(rec.id());
-        return done.exitCode() == null ? 0 : done.exitCode();
+        Optional<ContainerRecord> done = store.find(rec.id());
+        if (done.isEmpty()) {
+            Integer code = removedExits.get(rec.id());
+            return code == null ? 0 : code;
+        }
+        return done.get().exitCode() == null ? 0 : done.get().exitCode();
     }
 
     /** SIGTERM, then SIGKILL after {@code seconds}; a stopped container is never restarted by its policy. */

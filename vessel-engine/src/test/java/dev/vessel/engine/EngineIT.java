@@ -164,6 +164,22 @@ class EngineIT {
     }
 
     @Test
+    void autoRemoveTakesTheContainerAwayAtItsExitAndWaitStillGetsItsCode() throws Exception {
+        String n = name("autorm");
+        client.post("/v1/containers", Map.of("image", "busybox", "name", n, "command", List.of("sh", "-c", "sleep 0.5; exit 4"),
+                "autoRemove", true));
+        assertEquals(4, client.post("/v1/containers/" + n + "/wait", null).get("exitCode").asInt());
+        until("removed", () -> client.call("GET", "/v1/containers/" + n, null).status() == 404);
+        assertEquals(List.of(), leftovers(n));
+        assertTrue(events(n).containsAll(List.of("die", "destroy")), events(n).toString());
+        EngineClient.Reply both = client.call("POST", "/v1/containers", Map.of("image", "busybox", "name", n, "autoRemove", true,
+                "restart", "always"));
+        assertEquals(400, both.status());
+        assertEquals("autoRemove", both.body().get("field").asText());
+        assertEquals(List.of(), leftovers(n));
+    }
+
+    @Test
     void onFailureRestartsAsOftenAsItSaysThenStaysExited() throws Exception {
         String n = name("onfail");
         run(n, "on-failure:2", "sh", "-c", "echo run; exit 5");
