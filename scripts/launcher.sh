@@ -118,5 +118,9 @@ vessel_exec() {
     if [ -f "$aot" ]; then
         OPTS+=(-XX:AOTCache="$aot" -Xlog:aot=off -Xlog:cds=off)
     fi
+    if [ -n "${VESSEL_REAPER:-}" ]; then
+        unset VESSEL_REAPER
+        exec "$DIST/vessel-init" reap "$JDK/bin/java" "${OPTS[@]}" -cp "$DIST/lib/*" "$main" "$@"
+    fi
     exec "$JDK/bin/java" "${OPTS[@]}" -cp "$DIST/lib/*" "$main" "$@"
 }

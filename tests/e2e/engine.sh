@@ -10,12 +10,16 @@ V="$(readlink -f ../../bin/vessel)"
 work=$(mktemp -d /tmp/vessel-e2e-engine.XXXXXX)
 root="$work/root" sock="$work/engine.sock"
 export VESSEL_HOST="unix://$sock"
-engine_pid=
+engine_pid= reaper_pid=
+# The engine is a JVM under vessel-init as its reaper (bin/vessel daemon does that).
 start_engine() {
     setsid "$V" daemon --root "$root" --socket "$sock" >>"$work/engine.log" 2>&1 &
-    engine_pid=$!
+    reaper_pid=$!
     until_true 120 curl -sf --unix-socket "$sock" http://vessel/_ping -o /dev/null
+    engine_pid=$(api http://vessel/v1/engine | field "['pid']")
 }
+ppid() { awk '{print $4}' "/proc/$1/stat" 2>/dev/null; }
+gone() { [ ! -e "/proc/$1" ]; }
 cleanup() {
     for c in $("$V" ps -a 2>/dev/null | awk 'NR > 1 && $1 ~ /^e2e-eng-/ {print $1}'); do "$V" rm -f "$c" >/dev/null 2>&1; done
     [ -n "$engine_pid" ] && kill "$engine_pid" 2>/dev/null && wait "$engine_pid" 2>/dev/null
@@ -27,6 +31,8 @@ field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
 start_engine
 check "the engine answers on its socket" test -S "$sock"
+eq "the engine's parent is its reaper" "$reaper_pid" "$(ppid "$engine_pid")"
+eq "the reaper is vessel-init" "vessel-init" "$(cat "/proc/$reaper_pid/comm")"
 eq "its socket is root's only" "600" "$(stat -c %a "$sock")"
 eq "/v1/engine names its root" "$root" "$(api http://vessel/v1/engine | field "['root']")"
 out=$("$V" daemon --root "$root" --socket "$work/other.sock" 2>&1); code=$?
@@ -48,18 +54,23 @@ eq "events: create, then start/die three times with two restarts" "create start 
 "$V" run -d --name e2e-eng-keep busybox sh -c 'trap "exit 9" TERM; while :; do sleep 0.1; done' >/dev/null
 "$V" run -d --name e2e-eng-ends busybox sh -c 'sleep 2; exit 6' >/dev/null
 keep_pid=$("$V" ps | awk '$1 == "e2e-eng-keep" {print $2}')
-kill -9 "$engine_pid"; wait "$engine_pid" 2>/dev/null; engine_pid=
+ends_monitor=$(ppid "$("$V" ps | awk '$1 == "e2e-eng-ends" {print $2}')")
+first_reaper=$reaper_pid
+kill -9 "$engine_pid"; until_true 10 gone "$engine_pid"; engine_pid=
 check "kill -9 of the engine: its container runs on" test -d "/proc/$keep_pid"
 out=$("$V" run -d --name e2e-eng-none busybox true 2>&1); code=$?
 check "no engine: run -d fails" test $code -ne 0
 contains "no engine: says where it looked and what to do" "no engine answers on $sock: start one with \`vessel daemon\`" "$out"
 ended() { grep -q '^status' "$root/containers/e2e-eng-ends/exit" 2>/dev/null; }
 check "the other container exits while no engine runs (its monitor records it)" until_true 30 ended
+check "its monitor, orphaned by the engine's death, is reaped (not left a zombie)" until_true 10 gone "$ends_monitor"
+check "the dead engine's reaper stays while a monitor of it lives" test -d "/proc/$first_reaper"
 start_engine
 eq "the next engine adopts the running container" "$keep_pid running" "$("$V" ps | awk '$1 == "e2e-eng-keep" {print $2, $3}')"
 contains "and records the exit it missed" "exited(6)" "$("$V" ps -a | awk '$1 == "e2e-eng-ends"')"
 "$V" stop e2e-eng-keep >/dev/null
 contains "stop of the adopted container: its TERM trap's status" "exited(9)" "$("$V" ps -a | awk '$1 == "e2e-eng-keep"')"
+check "the dead engine's reaper exits once its last monitor is gone" until_true 10 gone "$first_reaper"
 
 # Bad input: one line naming the value and what to do, a non-zero exit, nothing left.
 bad() {
@@ -112,7 +123,9 @@ contains "events: the kill" "container kill e2e-eng-kill (signal=9)" "$ev"
 for c in e2e-eng-fail e2e-eng-keep e2e-eng-ends e2e-eng-wait e2e-eng-kill; do "$V" rm "$c" >/dev/null; done
 eq "rm: nothing of them left" "" "$(ls "$root/containers"; ls "$root/runtime" 2>/dev/null; grep -F "$root" /proc/self/mountinfo)"
 "$V" daemon stop; eq "daemon stop" 0 "$?"
-check "daemon stop: the engine is gone" test ! -d "/proc/$engine_pid"
+check "daemon stop: the engine is gone" gone "$engine_pid"
 check "daemon stop: its socket is gone" test ! -e "$sock"
+check "daemon stop: its reaper, with nothing left below it, too" until_true 10 gone "$reaper_pid"
+wait "$reaper_pid"; eq "the reaper's status is the engine's" 0 "$?"
 engine_pid=
 finish

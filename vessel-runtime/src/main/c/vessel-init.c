@@ -94,6 +94,12 @@
  * only looked through (O_PATH, directories, the read side), which cannot lose data; sends to
  * Java after the launch (Java may be gone, as after a daemon restart; the exit code remains);
  * and kill/waitpid while tearing down after a failure that is already being reported.
+ *
+ * `vessel-init reap PROGRAM ARGS...` (no plan, no channel): the engine's parent. Child
+ * subreaper, it runs PROGRAM as its child, forwards SIGINT, SIGTERM, SIGHUP and SIGQUIT to it,
+ * and reaps whatever is reparented to it, so the monitors of an engine that died (orphans
+ * then) are reaped whatever the host's pid 1 does. It exits once nothing is left below it,
+ * with PROGRAM's status (128 + signal when a signal ended it).
  * ----------------------------------------------------------------------------------------------
  */
 #define _GNU_SOURCE
@@ -1126,7 +1132,61 @@ static void supervise(pid_t pid) {
     _exit(0);
 }
 
+static volatile pid_t reap_child;
+
+static void reap_forward(int sig) {
+    if (reap_child > 0)
+        kill(reap_child, sig);
+}
+
+static int reap(char **argv) {
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
+        perror("vessel-init reap: PR_SET_CHILD_SUBREAPER");
+        return 125;
+    }
+    static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    sigset_t block, old;
+    sigemptyset(&block);
+    for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++)
+        sigaddset(&block, forwarded[i]);
+    /* Blocked across the fork, so a signal cannot arrive before the child's pid is known. */
+    sigprocmask(SIG_BLOCK, &block, &old);
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("vessel-init reap: fork");
+        return 125;
+    }
+    if (pid == 0) {
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        execvp(argv[0], argv);
+        fprintf(stderr, "vessel-init reap: exec %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    reap_child = pid;
+    struct sigaction sa = {.sa_handler = reap_forward};
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++)
+        sigaction(forwarded[i], &sa, NULL);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    int status = 0, code = 0;
+    for (;;) {
+        pid_t w = waitpid(-1, &status, 0);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            break; /* ECHILD: nothing is left below */
+        }
+        if (w == pid) {
+            code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            reap_child = 0;
+        }
+    }
+    return code;
+}
+
 int main(int argc, char **argv) {
+    if (argc > 2 && strcmp(argv[1], "reap") == 0)
+        return reap(argv + 2);
     char *end = "";
     long preserved = argc > 1 ? strtol(argv[1], &end, 10) : 0;
     /* The channel moves above the preserved fds, which move down to 3.. as runc passes them. */
