@@ -101,6 +101,20 @@ contains "metrics: containers by state" 'vessel_containers{state="exited"} 3.0' 
 contains "metrics: restarts per container" 'vessel_container_restarts_total{id="e2e-eng-fail",image="busybox",name="e2e-eng-fail"} 2.0' "$m"
 contains "metrics: API requests, by route and status" 'vessel_api_requests_total{code="400",method="POST",route="/v1/containers"}' "$m"
 
+# Health checks, and --health-on-failure=restart on a host without systemd.
+"$V" run -d --name e2e-eng-health --health-cmd 'test -e /tmp/ok && echo ok' --health-interval 200ms --health-retries 2 \
+    --health-on-failure restart busybox sh -c 'touch /tmp/ok; sleep 2; rm /tmp/ok; sleep 300' >/dev/null
+healthy() { "$V" ps | grep -q '^e2e-eng-health .*running(healthy)'; }
+check "health: ps shows it running(healthy)" until_true 30 healthy
+restarted() { [ "$(api http://vessel/v1/containers/e2e-eng-health | field "['restartCount']")" -ge 1 ]; }
+check "health: unhealthy, so restarted (--health-on-failure=restart)" until_true 30 restarted
+contains "health: inspect has the last results" '"output" : "ok\n"' "$("$V" inspect e2e-eng-health)"
+"$V" rm -f e2e-eng-health >/dev/null
+bad "--health-on-failure not an action" '--health-on-failure "sometimes"' --name e2e-eng-bad --health-cmd true --health-on-failure sometimes busybox true
+out=$("$V" run --rm --health-cmd true busybox true 2>&1); code=$?
+check "--health-cmd without -d: refused" test $code -ne 0
+contains "--health-cmd without -d: says why" "only the engine runs health checks" "$out"
+
 # inspect, wait, kill, events: what only the engine can answer.
 t0=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 "$V" run -d --name e2e-eng-wait busybox sh -c 'sleep 1; exit 5' >/dev/null

@@ -58,8 +58,10 @@ final class ContainerCommands {
                         if (all || st.equals("running") || st.equals("restarting") || st.equals("paused")) {
                             List<String> args = new ArrayList<>();
                             n.path("command").forEach(a -> args.add(a.asText()));
-                            System.out.printf(row, id, n.path("pid").asInt(), st.equals("exited") && n.hasNonNull("exitCode")
-                                    ? "exited(" + n.get("exitCode").asInt() + ")" : st, ago(n.path("created").asText(), now),
+                            String status = st.equals("exited") && n.hasNonNull("exitCode")
+                                    ? "exited(" + n.get("exitCode").asInt() + ")"
+                                    : st.equals("running") && n.hasNonNull("health") ? st + "(" + n.get("health").asText() + ")" : st;
+                            System.out.printf(row, id, n.path("pid").asInt(), status, ago(n.path("created").asText(), now),
                                     n.path("image").asText(), quoted(String.join(" ", args)));
                         }
                     }

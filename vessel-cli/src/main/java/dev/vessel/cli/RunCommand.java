@@ -48,6 +48,30 @@ final class RunCommand implements Callable<Integer> {
             description = "with -d: no (default), on-failure[:max-retries], always or unless-stopped, as docker")
     String restart;
 
+    @Option(names = "--health-cmd", paramLabel = "CMD", description = "with -d: the health check, run in the container by a shell")
+    String healthCmd;
+
+    @Option(names = "--health-interval", paramLabel = "DURATION", description = "between checks (default 30s)")
+    String healthInterval;
+
+    @Option(names = "--health-timeout", paramLabel = "DURATION", description = "a check taking longer fails (default 30s)")
+    String healthTimeout;
+
+    @Option(names = "--health-retries", paramLabel = "N", description = "failures in a row that make it unhealthy (default 3)")
+    Integer healthRetries;
+
+    @Option(names = "--health-start-period", paramLabel = "DURATION", description = "failures do not count in this time after the start")
+    String healthStartPeriod;
+
+    @Option(names = "--health-start-interval", paramLabel = "DURATION", description = "between checks in the start period (default 5s)")
+    String healthStartInterval;
+
+    @Option(names = "--health-on-failure", paramLabel = "ACTION", description = "when unhealthy: none (default), kill, restart or stop")
+    String healthOnFailure;
+
+    @Option(names = "--no-healthcheck", description = "no health check, not even the image's")
+    boolean noHealthcheck;
+
     @Option(names = "--name", description = "container name (default: a random id)")
     String name;
 
@@ -120,6 +144,9 @@ final class RunCommand implements Callable<Integer> {
         if (restart != null) {
             throw new RuntimeError("--restart without -d: only the engine restarts containers; add -d");
         }
+        if (healthCmd != null || healthOnFailure != null) {
+            throw new RuntimeError("--health-cmd/--health-on-failure without -d: only the engine runs health checks; add -d");
+        }
         String id = flags.id();
         ImageService images = Images.service();
         Image img = Images.resolve(images, image);
@@ -163,7 +190,8 @@ final class RunCommand implements Callable<Integer> {
      */
     private int runInEngine() {
         RunRequest req = new RunRequest(image, name, command, env, workdir, user, memory, cpus, pidsLimit, hostname,
-                readOnly, securityOpts, restart, userns, uidmap, gidmap, rm);
+                readOnly, securityOpts, restart, userns, uidmap, gidmap, rm, healthCmd, healthInterval, healthTimeout, healthRetries,
+                healthStartPeriod, healthStartInterval, healthOnFailure, noHealthcheck);
         try (EngineClient c = EngineConnection.client()) {
             System.out.println(c.post("/v1/containers", req).get("id").asText());
             return 0;

@@ -58,7 +58,7 @@ final class ContainerRoutes {
     }
 
     private ContainerView view(ContainerRecord rec) {
-        return ContainerView.of(rec, containers.processArgs(rec.id()));
+        return ContainerView.of(rec, containers.processArgs(rec.id()), containers.healthLog(rec.id()));
     }
 
     private static int seconds(ApiRequest req) {

@@ -60,6 +60,7 @@ public final class ContainerService implements AutoCloseable {
     final ContainerRuntime runtime;
     final ImageService images;
     final Events events;
+    final HealthChecks health;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("vessel-restarts").factory());
     private final Map<String, RestartBackoff> backoffs = new ConcurrentHashMap<>();
@@ -74,6 +75,7 @@ public final class ContainerService implements AutoCloseable {
         this.runtime = new ContainerRuntime(storage.runtimeRoot(), storage.initBinary());
         this.images = images;
         this.events = events;
+        this.health = new HealthChecks(this);
     }
 
     /** {@code vessel run -d}: makes the container and starts it under its monitor. */
@@ -110,6 +112,11 @@ public final class ContainerService implements AutoCloseable {
             img = Images.resolve(images, r.image());
         } catch (RuntimeError e) {
             throw new ApiError(404, e.getMessage(), "image", r.image());
+        }
+        try {
+            HealthChecks.config(r, img);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, e.getMessage());
         }
         Instant now = Instant.now();
         // The row first: it claims the name, and marks the run unfinished until it is "running".
@@ -197,6 +204,7 @@ public final class ContainerService implements AutoCloseable {
                 .withFinished(null);
         store.update(running);
         events.emit("container", "start", id, Map.of("name", rec.name()));
+        watchHealth(running);
         Thread.ofPlatform().daemon().name("vessel-watch-" + id).start(() -> {
             int code;
             try {
@@ -221,6 +229,7 @@ public final class ContainerService implements AutoCloseable {
             return; // removed meanwhile
         }
         ContainerRecord rec = found.get();
+        health.forget(id);
         RestartPolicy policy = RestartPolicy.parse(rec.restartPolicy());
         boolean restart = policy.shouldRestart(code, rec.restartCount(), rec.stoppedByUser());
         ContainerRecord done = rec.withState(restart ? "restarting" : "exited").withExitCode(code).withFinished(when).withPid(0);
@@ -248,6 +257,31 @@ public final class ContainerService implements AutoCloseable {
             Duration delay = backoffs.computeIfAbsent(id, k -> new RestartBackoff()).next(ran);
             timers.schedule(() -> restart(id), delay.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** Starts the container's health checks, if its request or its image has one. */
+    void watchHealth(ContainerRecord rec) {
+        try {
+            RunRequest r = JSON.readValue(rec.config(), RunRequest.class);
+            HealthChecks.config(r, Images.resolve(images, rec.image()))
+                    .ifPresent(cfg -> health.watch(rec.id(), cfg, rec.started() == null ? Instant.now() : rec.started()));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("vessel engine: no health check for " + rec.id() + ": " + e.getMessage());
+        }
+    }
+
+    /** The last health check results of a container, oldest first. */
+    public List<dev.vessel.engine.supervise.HealthState.Result> healthLog(String id) {
+        return health.log(id);
+    }
+
+    /** {@code --health-on-failure=restart}: stop (10 s grace), then start again, whatever its restart policy. */
+    void restartNow(String id) {
+        stop(id, 10);
+        ContainerRecord rec = inspect(id).withStoppedByUser(false);
+        store.update(rec);
+        start(rec.withRestartCount(rec.restartCount() + 1));
+        events.emit("container", "restart", id, Map.of("name", rec.name()));
     }
 
     /** Whether the row's request asked for {@code --rm}. */
@@ -364,6 +398,7 @@ public final class ContainerService implements AutoCloseable {
             Images.removeSnapshot(images, rec.id());
         }
         store.delete(rec.id());
+        health.forget(rec.id());
         backoffs.remove(rec.id());
         events.emit("container", "destroy", rec.id(), Map.of("name", rec.name()));
     }
@@ -419,6 +454,7 @@ public final class ContainerService implements AutoCloseable {
 
     @Override
     public void close() {
+        health.close();
         timers.shutdownNow();
     }
 }

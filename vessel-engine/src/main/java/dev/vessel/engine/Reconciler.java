@@ -88,6 +88,7 @@ final class Reconciler {
             return;
         }
         Path dir = containers.storage.containers().resolve(rec.id());
+        containers.watchHealth(rec);
         Thread.ofPlatform().daemon().name("vessel-adopted-" + rec.id()).start(() -> {
             try {
                 while ((Fds.poll(pidfd, Fds.POLLIN, -1) & Fds.POLLIN) == 0) {

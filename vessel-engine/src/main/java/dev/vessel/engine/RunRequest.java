@@ -11,7 +11,9 @@ import java.util.List;
 public record RunRequest(String image, String name, List<String> command, List<String> env, String workdir, String user,
                          String memory, String cpus, Long pidsLimit, String hostname, Boolean readOnly,
                          List<String> securityOpt, String restart, String userns, List<String> uidmap,
-                         List<String> gidmap, Boolean autoRemove) {
+                         List<String> gidmap, Boolean autoRemove, String healthCmd, String healthInterval,
+                         String healthTimeout, Integer healthRetries, String healthStartPeriod,
+                         String healthStartInterval, String healthOnFailure, Boolean noHealthcheck) {
 
     public RunRequest {
         command = command == null ? List.of() : List.copyOf(command);

@@ -180,6 +180,31 @@ class EngineIT {
     }
 
     @Test
+    void aHealthCheckGoesHealthyThenUnhealthyAndOnFailureKillKillsIt() throws Exception {
+        String n = name("health");
+        client.post("/v1/containers", Map.of("image", "busybox", "name", n,
+                "command", List.of("sh", "-c", "touch /tmp/ok; sleep 2; rm /tmp/ok; sleep 300"),
+                "healthCmd", "test -e /tmp/ok && echo fine", "healthInterval", "200ms", "healthRetries", 2,
+                "healthOnFailure", "kill"));
+        until("healthy", () -> inspect(n).path("health").asText().equals("healthy"));
+        JsonNode log = inspect(n).get("healthLog");
+        assertTrue(log.size() >= 1 && log.size() <= 5, log.toString());
+        assertTrue(log.toString().contains("\"exitCode\":0,\"output\":\"fine\\n\""), log.toString());
+        until("unhealthy and killed", () -> inspect(n).get("state").asText().equals("exited"));
+        JsonNode done = inspect(n);
+        assertEquals("unhealthy", done.get("health").asText());
+        assertEquals(137, done.get("exitCode").asInt(), "--health-on-failure=kill");
+        List<String> actions = events(n);
+        assertTrue(actions.containsAll(List.of("health_status: healthy", "health_status: unhealthy", "health_action", "kill")),
+                actions.toString());
+        EngineClient.Reply bad = client.call("POST", "/v1/containers", Map.of("image", "busybox", "name", name("badhealth"),
+                "healthCmd", "true", "healthInterval", "soon"));
+        assertEquals(400, bad.status());
+        assertTrue(bad.body().get("message").asText().contains("--health-interval"), bad.body().toString());
+        assertEquals(List.of(), leftovers(name("badhealth")));
+    }
+
+    @Test
     void onFailureRestartsAsOftenAsItSaysThenStaysExited() throws Exception {
         String n = name("onfail");
         run(n, "on-failure:2", "sh", "-c", "echo run; exit 5");
