@@ -49,7 +49,6 @@ final class AotTrain implements Callable<Integer> {
     private static void exerciseEngineClient() {
         try (TrainingScratch scratch = TrainingScratch.open()) {
             Router router = new Router()
-                    .route("GET", "/_ping", r -> Response.stream("text/plain", out -> out.write("OK".getBytes())))
                     .route("GET", "/v1/containers", r -> Response.json(List.of(Map.of("id", "train", "state", "exited"))))
                     .route("POST", "/v1/containers", r -> Response.json(201, Map.of("id", "train")));
             try (ApiServer server = new ApiServer(scratch.dir().resolve("train.sock"), router)) {
@@ -58,7 +57,7 @@ final class AotTrain implements Callable<Integer> {
                     if (c.ping()) {
                         c.get("/v1/containers?all=true");
                         c.post("/v1/containers", Map.of("image", "busybox"));
-                        c.stream("/_ping", line -> { });
+                        c.stream(Router.PING, line -> { });
                         c.call("GET", "/v1/none", null);
                     }
                 }

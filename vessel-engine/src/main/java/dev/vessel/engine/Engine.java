@@ -74,7 +74,6 @@ public final class Engine implements AutoCloseable {
         new ContainerRoutes(containers, events).register(router);
         router.metrics().route(router);
         router.metrics().addCollector(new ContainerMetrics(containers));
-        router.route("GET", "/_ping", r -> Response.stream("text/plain", out -> out.write("OK".getBytes())));
         router.route("GET", "/v1/engine", r -> Response.json(Map.of("version", VERSION, "pid", Processes.pid(),
                 "root", storage.root().toString(), "socket", socket.toString(), "schemaVersion", store.schemaVersion())));
         router.route("POST", "/v1/engine/stop", r -> {
@@ -107,7 +106,6 @@ public final class Engine implements AutoCloseable {
         FileChannel ch = FileChannel.open(root.resolve("engine.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
             if (ch.tryLock() == null) {
-                ch.close();
                 String pid = Files.exists(root.resolve("engine.pid")) ? Files.readString(root.resolve("engine.pid")).trim() : "?";
                 throw new IOException("another engine (pid " + pid + ") uses " + root + ": stop it (vessel daemon stop) or"
                         + " give this one another --root");

@@ -76,7 +76,7 @@ public final class EngineClient implements AutoCloseable {
             return false;
         }
         try {
-            return call("GET", "/_ping", null).status() == 200;
+            return call("GET", Router.PING, null).status() == 200;
         } catch (Error e) {
             return false;
         }

@@ -1,5 +1,6 @@
 package dev.vessel.engine.api;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +11,8 @@ import java.util.TreeSet;
  * The API's routes: a method and a path pattern ({@code /v1/containers/{id}/stop}) to a
  * handler. A path no pattern matches is a 404; one that matches under another method is a
  * 405 naming the methods it has. Literal segments win over parameters, so
- * {@code /v1/containers/json} can sit beside {@code /v1/containers/{id}}.
+ * {@code /v1/containers/json} can sit beside {@code /v1/containers/{id}}. {@code GET /_ping}
+ * is always there: it is how a client tells that something answers.
  */
 public final class Router {
 
@@ -32,8 +34,15 @@ public final class Router {
         }
     }
 
+    /** The path {@link EngineClient#ping} asks; every router answers it with "OK". */
+    public static final String PING = "/_ping";
+
     private final List<Route> routes = new ArrayList<>();
     private final Metrics metrics = new Metrics();
+
+    public Router() {
+        route("GET", PING, r -> Response.stream("text/plain", out -> out.write("OK".getBytes(StandardCharsets.US_ASCII))));
+    }
 
     public Router route(String method, String pattern, Handler handler) {
         if (!pattern.startsWith("/")) {

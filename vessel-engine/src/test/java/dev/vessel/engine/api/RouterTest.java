@@ -52,6 +52,11 @@ class RouterTest {
     }
 
     @Test
+    void everyRouterAnswersPing() {
+        assertEquals(Router.PING, new Router().match("GET", "/_ping").pattern());
+    }
+
+    @Test
     void theSameRouteTwiceIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> router.route("GET", "/v1/containers", NONE));
     }
