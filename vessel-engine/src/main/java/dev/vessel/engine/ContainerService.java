@@ -127,11 +127,12 @@ public final class ContainerService implements AutoCloseable {
             throw new ApiError(409, "the name \"" + id + "\" is already in use by a container: remove it (vessel rm " + id
                     + ") or choose another --name", "name", id);
         }
-        ContainerBundle bundle = null;
+        boolean reserved = false;
         boolean created = false;
         boolean ok = false;
         try {
-            bundle = ContainerBundle.reserve(storage, id);
+            ContainerBundle bundle = ContainerBundle.reserve(storage, id);
+            reserved = true;
             ContainerIdMaps maps = UsernsAllocations.of(storage).assign(userns, bundle.dir());
             ContainerSnapshot snap = Images.snapshot(images, id, img, maps);
             Spec spec = flags.forImage(id, r.image(), img, snap, maps);
@@ -147,7 +148,7 @@ public final class ContainerService implements AutoCloseable {
             throw new ApiError(e.getMessage().contains("is already in use") ? 409 : 400, e.getMessage());
         } finally {
             if (!ok) {
-                discard(id, bundle);
+                discard(id, reserved);
                 if (created) {
                     events.emit("container", "destroy", id, Map.of("name", id));
                 }
@@ -155,19 +156,32 @@ public final class ContainerService implements AutoCloseable {
         }
     }
 
-    /** Removes what a run made before it failed, the row last (it is what marks the run as unfinished). */
-    private void discard(String id, ContainerBundle bundle) {
+    /**
+     * Removes what a run made before it failed, the row last (it is what marks the run as
+     * unfinished). {@code madeAny} false: the run failed before it reserved the container's
+     * directory, so whatever bears its name on the host (a container `vessel run` kept) is not
+     * its own and stays.
+     */
+    void discard(String id, boolean madeAny) {
         try {
-            if (runtime.store().exists(id)) {
-                runtime.delete(id, true);
-            }
-            if (bundle != null) {
-                bundle.remove(images);
-            } else {
-                Images.removeSnapshot(images, id);
+            if (madeAny) {
+                removeMade(id);
             }
         } finally {
             store.delete(id);
+        }
+    }
+
+    /** What a container made on the host, but its row: runtime state, directory (bundle, log, id range), snapshot. */
+    private void removeMade(String id) {
+        if (runtime.store().exists(id)) {
+            runtime.delete(id, true);
+        }
+        Path dir = storage.containers().resolve(id);
+        if (Files.isDirectory(dir)) {
+            new ContainerBundle(dir).remove(images);
+        } else {
+            Images.removeSnapshot(images, id);
         }
     }
 
@@ -388,15 +402,7 @@ public final class ContainerService implements AutoCloseable {
             signal(rec.id(), Signals.SIGKILL, true);
             awaitExit(rec.id(), Duration.ofSeconds(10));
         }
-        if (runtime.store().exists(rec.id())) {
-            runtime.delete(rec.id(), true);
-        }
-        Path dir = storage.containers().resolve(rec.id());
-        if (Files.isDirectory(dir)) {
-            new ContainerBundle(dir).remove(images);
-        } else {
-            Images.removeSnapshot(images, rec.id());
-        }
+        removeMade(rec.id());
         store.delete(rec.id());
         health.forget(rec.id());
         backoffs.remove(rec.id());

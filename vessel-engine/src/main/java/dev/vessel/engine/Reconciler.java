@@ -1,7 +1,5 @@
 package dev.vessel.engine;
 
-import dev.vessel.engine.container.ContainerBundle;
-import dev.vessel.engine.container.Images;
 import dev.vessel.engine.store.ContainerRecord;
 import dev.vessel.engine.supervise.RestartPolicy;
 import dev.vessel.linux.Fds;
@@ -9,7 +7,6 @@ import dev.vessel.linux.LinuxException;
 import dev.vessel.linux.Processes;
 import dev.vessel.runtime.container.SupervisedContainer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -44,18 +41,8 @@ final class Reconciler {
         Path dir = containers.storage.containers().resolve(id);
         boolean alive = containers.runtime.store().exists(id) && containers.runtime.isAlive(id);
         switch (rec.state()) {
-            case "created" -> {
-                // A run that the engine did not finish: undo all of it, as its own failure would have.
-                if (containers.runtime.store().exists(id)) {
-                    containers.runtime.delete(id, true);
-                }
-                if (Files.isDirectory(dir)) {
-                    new ContainerBundle(dir).remove(containers.images);
-                } else {
-                    Images.removeSnapshot(containers.images, id);
-                }
-                containers.store.delete(id);
-            }
+            // A run that the engine did not finish: undo all of it, as its own failure would have.
+            case "created" -> containers.discard(id, true);
             case "running", "paused", "removing" -> {
                 if (alive) {
                     adopt(rec);

@@ -310,6 +310,25 @@ class EngineIT {
     }
 
     @Test
+    void aRunRefusedForANameOnTheHostLeavesWhatBearsThatNameAlone() throws Exception {
+        String n = name("kept");
+        // A container `vessel run` kept (no --rm) has a directory of that name, and no row in the engine.
+        Path kept = Files.createDirectories(storage.containers().resolve(n));
+        Files.writeString(kept.resolve("config.json"), "{}");
+        Path state = Files.createDirectories(storage.runtimeRoot().resolve(n)).resolve("state.json");
+        Files.writeString(state, "{}"); // its runtime state, as far as the engine's checks can tell
+        EngineClient.Reply r = client.call("POST", "/v1/containers", Map.of("image", "busybox", "name", n));
+        assertEquals(409, r.status(), r.body().toString());
+        assertTrue(Files.exists(kept.resolve("config.json")), "the other container's directory stays");
+        assertTrue(Files.exists(state), "and its runtime state");
+        assertEquals(404, client.call("GET", "/v1/containers/" + n, null).status(), "no row");
+        Files.delete(kept.resolve("config.json"));
+        Files.delete(kept);
+        Files.delete(state);
+        Files.delete(state.getParent());
+    }
+
+    @Test
     void metricsShowTheContainersAndTheRequests() throws Exception {
         String n = name("metrics");
         run(n, null, "sleep", "300");
