@@ -11,11 +11,8 @@ import dev.vessel.runtime.container.ContainerRuntime;
 import dev.vessel.runtime.container.ContainerSummary;
 import dev.vessel.runtime.container.ExecOptions;
 import dev.vessel.runtime.plan.InitSession;
-import dev.vessel.runtime.spec.Spec;
-import dev.vessel.runtime.spec.SpecJson;
 import dev.vessel.runtime.RuntimeError;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,12 +99,8 @@ final class ContainerCommands {
 
         /** The container's command from its bundle's config.json, quoted and cut as docker ps does; "" if unreadable. */
         static String command(String bundle) {
-            try {
-                Spec spec = SpecJson.read(Files.readAllBytes(Path.of(bundle, "config.json")), Spec.class);
-                return quoted(spec.process() == null || spec.process().args() == null ? "" : String.join(" ", spec.process().args()));
-            } catch (IOException | RuntimeException e) {
-                return "";
-            }
+            List<String> args = new ContainerBundle(Path.of(bundle)).processArgs();
+            return args.isEmpty() ? "" : quoted(String.join(" ", args));
         }
     }
 
@@ -233,21 +226,8 @@ final class ContainerCommands {
                         + " has one (the others wrote to the terminal)");
             }
             ContainerRuntime rt = runtime(s);
-            try (InputStream in = Files.newInputStream(log)) {
-                while (true) {
-                    in.transferTo(System.out);
-                    System.out.flush();
-                    if (!follow) {
-                        return 0;
-                    }
-                    if (!rt.isAlive(id)) {
-                        in.transferTo(System.out); // what it wrote between the last read and its exit
-                        System.out.flush();
-                        return 0;
-                    }
-                    Thread.sleep(100);
-                }
-            }
+            new ContainerBundle(dir).copyLog(System.out, follow, () -> rt.isAlive(id));
+            return 0;
         }
     }
 

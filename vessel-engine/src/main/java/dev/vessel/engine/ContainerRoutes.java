@@ -9,10 +9,7 @@ import dev.vessel.engine.container.ContainerBundle;
 import dev.vessel.engine.store.ContainerRecord;
 import dev.vessel.engine.store.Event;
 import dev.vessel.linux.Signals;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.BlockingQueue;
@@ -85,25 +82,9 @@ final class ContainerRoutes {
     /** The container's output; with follow=true, then what it writes until it is no longer running. */
     private Response logs(ApiRequest req) {
         ContainerRecord rec = containers.inspect(req.pathParam("id"));
-        Path log = containers.storage.containers().resolve(rec.id()).resolve(ContainerBundle.LOG);
+        ContainerBundle bundle = new ContainerBundle(containers.storage.containers().resolve(rec.id()));
         boolean follow = req.flag("follow", false);
-        return Response.stream("text/plain; charset=utf-8", out -> {
-            if (!Files.exists(log)) {
-                return;
-            }
-            try (InputStream in = Files.newInputStream(log)) {
-                while (true) {
-                    in.transferTo(out);
-                    out.flush();
-                    if (!follow || !running(rec.id())) {
-                        in.transferTo(out); // what it wrote between the last read and its exit
-                        out.flush();
-                        return;
-                    }
-                    Thread.sleep(50);
-                }
-            }
-        });
+        return Response.stream("text/plain; charset=utf-8", out -> bundle.copyLog(out, follow, () -> running(rec.id())));
     }
 
     private boolean running(String id) {

@@ -27,7 +27,6 @@ import dev.vessel.runtime.container.CreateOptions;
 import dev.vessel.runtime.container.SupervisedContainer;
 import dev.vessel.runtime.plan.InitSession;
 import dev.vessel.runtime.spec.Spec;
-import dev.vessel.runtime.spec.SpecJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -329,12 +328,7 @@ public final class ContainerService implements AutoCloseable {
 
     /** The arguments its process runs with, from its bundle; empty if the bundle is gone or unreadable. */
     public List<String> processArgs(String id) {
-        try {
-            Spec spec = SpecJson.read(Files.readAllBytes(storage.containers().resolve(id).resolve("config.json")), Spec.class);
-            return spec.process() == null || spec.process().args() == null ? List.of() : spec.process().args();
-        } catch (IOException | RuntimeException e) {
-            return List.of();
-        }
+        return new ContainerBundle(storage.containers().resolve(id)).processArgs();
     }
 
     public List<ContainerRecord> list() {

@@ -5,12 +5,16 @@ import dev.vessel.runtime.RuntimeError;
 import dev.vessel.runtime.spec.Spec;
 import dev.vessel.runtime.spec.SpecJson;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -54,6 +58,43 @@ public record ContainerBundle(Path dir) {
             Files.writeString(dir.resolve("config.json"), SpecJson.pretty(spec));
         } catch (IOException e) {
             throw new RuntimeError("cannot write " + dir.resolve("config.json") + ": " + e.getMessage());
+        }
+    }
+
+    /** The arguments its process runs with, from its config.json; empty if that is gone or unreadable. */
+    public List<String> processArgs() {
+        try {
+            Spec spec = SpecJson.read(Files.readAllBytes(dir.resolve("config.json")), Spec.class);
+            return spec.process() == null || spec.process().args() == null ? List.of() : spec.process().args();
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * Copies the container's log to {@code out}; with {@code follow}, then what it writes
+     * until {@code running} says it no longer runs (and what it wrote just before it ended).
+     * No log yet: nothing.
+     */
+    public void copyLog(OutputStream out, boolean follow, BooleanSupplier running) throws IOException, InterruptedException {
+        Path log = dir.resolve(LOG);
+        if (!Files.exists(log)) {
+            return;
+        }
+        try (InputStream in = Files.newInputStream(log)) {
+            while (true) {
+                in.transferTo(out);
+                out.flush();
+                if (!follow) {
+                    return;
+                }
+                if (!running.getAsBoolean()) {
+                    in.transferTo(out); // what it wrote between the last read and its exit
+                    out.flush();
+                    return;
+                }
+                Thread.sleep(50);
+            }
         }
     }
 
