@@ -141,5 +141,10 @@ check "daemon stop: the engine is gone" gone "$engine_pid"
 check "daemon stop: its socket is gone" test ! -e "$sock"
 check "daemon stop: its reaper, with nothing left below it, too" until_true 10 gone "$reaper_pid"
 wait "$reaper_pid"; eq "the reaper's status is the engine's" 0 "$?"
+start_engine
+kill -TERM "$reaper_pid"
+check "SIGTERM to the reaper reaches the engine, which stops" until_true 30 gone "$engine_pid"
+check "SIGTERM: the engine removed its socket (a clean stop)" test ! -e "$sock"
+wait "$reaper_pid"; eq "SIGTERM: the reaper exits with the engine's status" 143 "$?"
 engine_pid=
 finish

@@ -1132,25 +1132,23 @@ static void supervise(pid_t pid) {
     _exit(0);
 }
 
-static volatile pid_t reap_child;
-
-static void reap_forward(int sig) {
-    if (reap_child > 0)
-        kill(reap_child, sig);
-}
-
+/* reap: as MONITOR does, the forwarded signals (and SIGCHLD) are blocked before the fork and
+ * read from a signalfd, so none is lost while the child's pid is not yet known. */
 static int reap(char **argv) {
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
         perror("vessel-init reap: PR_SET_CHILD_SUBREAPER");
         return 125;
     }
-    static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-    sigset_t block, old;
-    sigemptyset(&block);
-    for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++)
-        sigaddset(&block, forwarded[i]);
-    /* Blocked across the fork, so a signal cannot arrive before the child's pid is known. */
-    sigprocmask(SIG_BLOCK, &block, &old);
+    sigset_t sigs, old;
+    sigemptyset(&sigs);
+    int list[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD};
+    for (size_t i = 0; i < sizeof list / sizeof *list; i++)
+        sigaddset(&sigs, list[i]);
+    int sfd;
+    if (sigprocmask(SIG_BLOCK, &sigs, &old) < 0 || (sfd = signalfd(-1, &sigs, SFD_CLOEXEC)) < 0) {
+        perror("vessel-init reap: signalfd");
+        return 125;
+    }
     pid_t pid = fork();
     if (pid < 0) {
         perror("vessel-init reap: fork");
@@ -1162,26 +1160,23 @@ static int reap(char **argv) {
         fprintf(stderr, "vessel-init reap: exec %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
-    reap_child = pid;
-    struct sigaction sa = {.sa_handler = reap_forward};
-    sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++)
-        sigaction(forwarded[i], &sa, NULL);
-    sigprocmask(SIG_SETMASK, &old, NULL);
-    int status = 0, code = 0;
+    int code = 0, child_alive = 1;
     for (;;) {
-        pid_t w = waitpid(-1, &status, 0);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            break; /* ECHILD: nothing is left below */
+        int status;
+        pid_t w;
+        while ((w = waitpid(-1, &status, WNOHANG)) > 0) {
+            if (w == pid) {
+                code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+                child_alive = 0;
+            }
         }
-        if (w == pid) {
-            code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-            reap_child = 0;
-        }
+        if (w < 0 && errno == ECHILD)
+            return code; /* nothing is left below */
+        struct signalfd_siginfo si;
+        ssize_t n = read(sfd, &si, sizeof si);
+        if (n == (ssize_t)sizeof si && si.ssi_signo != SIGCHLD && child_alive)
+            kill(pid, (int)si.ssi_signo);
     }
-    return code;
 }
 
 int main(int argc, char **argv) {
