@@ -16,6 +16,7 @@ import dev.vessel.engine.store.Store;
 import dev.vessel.image.BuiltinImages;
 import dev.vessel.image.ImageService;
 import dev.vessel.linux.Processes;
+import dev.vessel.runtime.cgroups.CgroupLayout;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
@@ -118,6 +119,10 @@ class EngineIT {
         if (Files.exists(root.resolve("snapshots").resolve("containers").resolve(id))
                 || Files.exists(root.resolve("snapshots").resolve(id))) {
             left.add("snapshot");
+        }
+        // v1: one hierarchy per controller (or group of them); v2: the unified tree at the top.
+        if (Files.exists(Path.of("/sys/fs/cgroup/vessel", id))) {
+            left.add("cgroup /sys/fs/cgroup/vessel/" + id);
         }
         try (Stream<Path> controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
             for (Path c : controllers.toList()) {
@@ -338,11 +343,32 @@ class EngineIT {
         assertTrue(lines.contains("vessel_containers{state=\"running\"} 1.0"), text);
         String labels = "{id=\"" + n + "\",image=\"busybox\",name=\"" + n + "\"}";
         assertTrue(lines.contains("vessel_container_running" + labels + " 1.0"), text);
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("vessel_container_memory_usage_bytes" + labels + " ")
-                && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) > 0), text);
-        assertTrue(lines.contains("vessel_container_pids" + labels + " 1.0"), text);
+        // The cgroup series exist where the host has the controller, and are absent where it has not.
+        if (hostHas("memory")) {
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("vessel_container_memory_usage_bytes" + labels + " ")
+                    && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) > 0), text);
+        } else {
+            assertFalse(text.contains("vessel_container_memory_usage_bytes" + labels), "no memory controller: " + text);
+        }
+        if (hostHas("pids")) {
+            assertTrue(lines.contains("vessel_container_pids" + labels + " 1.0"), text);
+        } else {
+            assertFalse(text.contains("vessel_container_pids" + labels), "no pids controller: " + text);
+        }
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("vessel_api_requests_total{code=\"201\",method=\"POST\","
                 + "route=\"/v1/containers\"}")), text);
+    }
+
+    /** Whether the host has cgroup controller {@code name}: in a v1 hierarchy, or enabled in the unified one. */
+    private static boolean hostHas(String name) throws Exception {
+        CgroupLayout layout = CgroupLayout.parse(Files.readString(Path.of("/proc/self/mountinfo")),
+                Files.readString(Path.of("/proc/self/cgroup")), Path.of("/"));
+        if (layout.v1(name) != null) {
+            return true;
+        }
+        Path controllers = layout.unified() == null ? null : layout.unified().mountPoint().resolve("cgroup.controllers");
+        return controllers != null && Files.exists(controllers)
+                && List.of(Files.readString(controllers).trim().split("\\s+")).contains(name);
     }
 
     @Test
