@@ -293,8 +293,8 @@ public final class ContainerService implements AutoCloseable {
         stop(id, 10);
         ContainerRecord rec = inspect(id).withStoppedByUser(false);
         store.update(rec);
+        events.emit("container", "restart", id, Map.of("name", rec.name())); // before the start, as restart() does
         start(rec.withRestartCount(rec.restartCount() + 1));
-        events.emit("container", "restart", id, Map.of("name", rec.name()));
     }
 
     /** Whether the row's request asked for {@code --rm}. */
@@ -312,9 +312,11 @@ public final class ContainerService implements AutoCloseable {
         if (rec.isEmpty() || !rec.get().state().equals("restarting")) {
             return;
         }
+        // Announced before the start: once started, the container may die before start() returns,
+        // and its "die" must not come before the "restart" that began its run.
+        events.emit("container", "restart", id, Map.of("name", rec.get().name()));
         try {
             start(rec.get().withRestartCount(rec.get().restartCount() + 1));
-            events.emit("container", "restart", id, Map.of("name", rec.get().name()));
         } catch (RuntimeException e) {
             store.update(rec.get().withState("exited"));
             events.emit("container", "restart-failed", id, Map.of("error", String.valueOf(e.getMessage())));
