@@ -48,13 +48,15 @@ eq "on-failure:2: one log across its three runs" "run run run" "$("$V" logs e2e-
 events=$(api "http://vessel/v1/events?until=$(date -u -d '+1 second' +%Y-%m-%dT%H:%M:%SZ)" | python3 -c '
 import json, sys
 print(" ".join(e["action"] for e in map(json.loads, filter(str.strip, sys.stdin)) if e["id"] == "e2e-eng-fail"))')
-eq "events: create, then start/die three times with two restarts" "create start die start restart die start restart die" "$events"
+eq "events: create, then start/die three times, each restart announced before its start" "create start die restart start die restart start die" "$events"
 
 # A container outlives a SIGKILL of its engine; the next engine adopts it and sees its exit.
 "$V" run -d --name e2e-eng-keep busybox sh -c 'trap "exit 9" TERM; while :; do sleep 0.1; done' >/dev/null
-"$V" run -d --name e2e-eng-ends busybox sh -c 'sleep 2; exit 6' >/dev/null
-keep_pid=$("$V" ps | awk '$1 == "e2e-eng-keep" {print $2}')
-ends_monitor=$(ppid "$("$V" ps | awk '$1 == "e2e-eng-ends" {print $2}')")
+"$V" run -d --name e2e-eng-ends busybox sh -c 'sleep 4; exit 6' >/dev/null
+# Read at once through the API (a `vessel ps` JVM each could outlast the container under load).
+keep_pid=$(api http://vessel/v1/containers/e2e-eng-keep | field "['pid']")
+ends_monitor=$(ppid "$(api http://vessel/v1/containers/e2e-eng-ends | field "['pid']")")
+check "the monitor of the second container is known (pid $ends_monitor)" test -n "$ends_monitor"
 first_reaper=$reaper_pid
 kill -9 "$engine_pid"; until_true 10 gone "$engine_pid"; engine_pid=
 check "kill -9 of the engine: its container runs on" test -d "/proc/$keep_pid"
